@@ -1,0 +1,38 @@
+package org.cypmh.gateway;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.data.elasticsearch.ElasticsearchDataAutoConfiguration;
+import org.springframework.boot.autoconfigure.data.elasticsearch.ElasticsearchRepositoriesAutoConfiguration;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The CYPMH gateway: a HAPI FHIR R4 JPA server at {@code /fhir} with the gateway's own intake,
+ * routing, consent and audit around it.
+ */
+// HAPI builds its own entity manager factory (StorageConfig) and runs its own scheduler. The rest are
+// on the classpath only as HAPI's optional extras (Elasticsearch backend, narratives, migrations).
+@SpringBootApplication(
+    exclude = {
+      HibernateJpaAutoConfiguration.class,
+      QuartzAutoConfiguration.class,
+      FlywayAutoConfiguration.class,
+      ThymeleafAutoConfiguration.class,
+      ElasticsearchClientAutoConfiguration.class,
+      ElasticsearchRestClientAutoConfiguration.class,
+      ElasticsearchDataAutoConfiguration.class,
+      ElasticsearchRepositoriesAutoConfiguration.class
+    })
+@ConfigurationPropertiesScan
+public class GatewayApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(GatewayApplication.class, args);
+  }
+}

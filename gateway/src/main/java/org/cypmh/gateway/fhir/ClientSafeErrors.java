@@ -1,0 +1,50 @@
+package org.cypmh.gateway.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps internals out of responses. Errors HAPI raises deliberately (4xx) pass through with their
+ * OperationOutcome; anything unexpected is logged once with an incident id and answered with a 500
+ * OperationOutcome that carries only that id, so a partner can quote it and we can find the cause.
+ */
+@Component
+class ClientSafeErrors implements FhirServerInterceptor {
+
+  private static final Logger log = LoggerFactory.getLogger(ClientSafeErrors.class);
+
+  @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+  BaseServerResponseException sanitise(RequestDetails request, Throwable exception) {
+    if (exception instanceof BaseServerResponseException expected
+        && expected.getStatusCode() < 500) {
+      return expected;
+    }
+    String incident = UUID.randomUUID().toString();
+    // The exception message can echo request content, so only its type and stack are logged.
+    log.atError()
+        .addKeyValue("incident", incident)
+        .addKeyValue("requestId", request.getRequestId())
+        .setCause(withoutMessage(exception))
+        .log("internal error, incident {}", incident);
+    return new InternalErrorException(
+        "The gateway could not complete this request. Incident " + incident + ".");
+  }
+
+  /** The same chain of causes and stack frames, with each message replaced by its class name. */
+  private static Throwable withoutMessage(Throwable exception) {
+    Throwable cause =
+        exception.getCause() == null || exception.getCause() == exception
+            ? null
+            : withoutMessage(exception.getCause());
+    Throwable stripped = new Throwable(exception.getClass().getName(), cause);
+    stripped.setStackTrace(exception.getStackTrace());
+    return stripped;
+  }
+}

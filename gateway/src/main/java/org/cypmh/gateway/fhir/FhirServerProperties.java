@@ -1,0 +1,26 @@
+package org.cypmh.gateway.fhir;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The FHIR REST endpoint.
+ *
+ * @param serverAddress public base URL written into links and Location headers (e.g. {@code
+ *     https://gateway.example.nhs.uk/fhir}); unset: taken from each request.
+ * @param defaultPageSize search results per page when the client gives no {@code _count}.
+ * @param maxPageSize largest {@code _count} honoured.
+ * @param maxRequestSize largest request body accepted; larger bodies get 413 (default 5MB).
+ */
+@Validated
+@ConfigurationProperties("gateway.fhir")
+public record FhirServerProperties(
+    URI serverAddress,
+    @Min(1) @Max(1000) int defaultPageSize,
+    @Min(1) @Max(5000) int maxPageSize,
+    @NotNull DataSize maxRequestSize) {}

@@ -1,0 +1,104 @@
+package org.cypmh.gateway.storage;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/**
+ * HAPI's JPA storage (R4) on the configured data source, with Hibernate Search for {@code _text} and
+ * {@code _content}. Hibernate settings come from {@code spring.jpa.properties.*} in the profile's
+ * yaml (dialect, Hibernate Search backend).
+ */
+@Configuration(proxyBeanMethods = false)
+@Import({
+  JpaR4Config.class,
+  HapiJpaConfig.class,
+  JpaBatch2Config.class,
+  Batch2JobsConfig.class,
+  SubscriptionChannelConfig.class,
+  ThreadPoolFactoryConfig.class
+})
+@EnableConfigurationProperties(JpaProperties.class)
+class StorageConfig {
+
+  @Bean
+  JpaStorageSettings jpaStorageSettings() {
+    JpaStorageSettings settings = new JpaStorageSettings();
+    settings.setAllowExternalReferences(false);
+    settings.setAllowMultipleDelete(false);
+    settings.setAutoCreatePlaceholderReferenceTargets(false);
+    settings.setHibernateSearchIndexFullText(true);
+    settings.setDefaultSearchParamsCanBeOverridden(false);
+    // Referrers poll their Tasks; a cached search result would show them a stale status.
+    settings.setReuseCachedSearchResultsForMillis(null);
+    return settings;
+  }
+
+  @Bean
+  PartitionSettings partitionSettings() {
+    return new PartitionSettings();
+  }
+
+  @Bean
+  SubscriptionSettings subscriptionSettings() {
+    return new SubscriptionSettings();
+  }
+
+  @Primary
+  @Bean
+  LocalContainerEntityManagerFactoryBean entityManagerFactory(
+      ConfigurableListableBeanFactory beanFactory,
+      FhirContext fhirContext,
+      JpaStorageSettings storageSettings,
+      DataSource dataSource,
+      JpaProperties jpaProperties) {
+    LocalContainerEntityManagerFactoryBean factory =
+        HapiEntityManagerFactoryUtil.newEntityManagerFactory(
+            beanFactory, fhirContext, storageSettings);
+    Map<String, Object> properties = new HashMap<>(hibernateDefaults());
+    properties.putAll(jpaProperties.getProperties());
+    factory.setPersistenceUnitName("HAPI_PU");
+    factory.setJpaPropertyMap(properties);
+    factory.setDataSource(dataSource);
+    return factory;
+  }
+
+  @Primary
+  @Bean
+  JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+    return new JpaTransactionManager(entityManagerFactory);
+  }
+
+  private static Map<String, String> hibernateDefaults() {
+    return Map.of(
+        "hibernate.archive.scanner", "org.hibernate.boot.archive.scan.internal.DisabledScanner",
+        // Creates the schema on an empty database and adds what a newer HAPI needs.
+        "hibernate.hbm2ddl.auto", "update",
+        "hibernate.jdbc.batch_size", "20",
+        "hibernate.cache.use_query_cache", "false",
+        "hibernate.cache.use_second_level_cache", "false",
+        "hibernate.format_sql", "false",
+        "hibernate.show_sql", "false");
+  }
+}

@@ -1,0 +1,63 @@
+package org.cypmh.gateway.e2e;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+/** A partner's view of a running gateway: a HAPI client for FHIR calls and raw HTTP for bad input. */
+final class GatewayClient {
+
+  static final FhirContext FHIR = FhirContext.forR4Cached();
+
+  private final String baseUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final IGenericClient fhir;
+
+  GatewayClient(int port) {
+    this.baseUrl = "http://localhost:" + port;
+    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    this.fhir = FHIR.newRestfulGenericClient(baseUrl + "/fhir");
+  }
+
+  IGenericClient fhir() {
+    return fhir;
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path));
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(request(path).header("Accept", "application/fhir+json").GET());
+  }
+
+  HttpResponse<String> post(String path, String contentType, String body) {
+    return send(
+        request(path)
+            .header("Content-Type", contentType)
+            .header("Accept", "application/fhir+json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  static OperationOutcome outcome(HttpResponse<String> response) {
+    return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+  }
+}
