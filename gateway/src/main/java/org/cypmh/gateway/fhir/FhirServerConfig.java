@@ -16,6 +16,8 @@ import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,6 +43,8 @@ class FhirServerConfig {
       DatabaseBackedPagingProvider pagingProvider,
       FhirServerProperties properties,
       List<FhirServerInterceptor> interceptors) {
+    // Must precede createProviders(): only these types get DAOs registered and REST providers.
+    daoRegistry.setSupportedResourceTypes(supportedTypes(properties));
     RestfulServer server = new RestfulServer(systemDao.getContext());
     server.getFhirContext().setNarrativeGenerator(new NullNarrativeGenerator());
     server.registerProviders(resourceProviders.createProviders());
@@ -63,6 +67,13 @@ class FhirServerConfig {
             : new HardcodedServerAddressStrategy(properties.serverAddress().toString()));
     interceptors.forEach(server::registerInterceptor);
     return server;
+  }
+
+  private static List<String> supportedTypes(FhirServerProperties properties) {
+    Set<String> types = new TreeSet<>(properties.resourceTypes());
+    // HAPI's own search parameter registry reads SearchParameter through its DAO.
+    types.add("SearchParameter");
+    return List.copyOf(types);
   }
 
   @Bean

@@ -2,8 +2,10 @@ package org.cypmh.gateway.fhir;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -16,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultPageSize search results per page when the client gives no {@code _count}.
  * @param maxPageSize largest {@code _count} honoured.
  * @param maxRequestSize largest request body accepted; larger bodies get 413 (default 5MB).
+ * @param resourceTypes the FHIR resource types the gateway stores and serves; any other type is
+ *     answered 404. Keeping the list to what the gateway uses keeps start-up fast and the API small.
  */
 @Validated
 @ConfigurationProperties("gateway.fhir")
@@ -23,4 +27,5 @@ public record FhirServerProperties(
     URI serverAddress,
     @Min(1) @Max(1000) int defaultPageSize,
     @Min(1) @Max(5000) int maxPageSize,
-    @NotNull DataSize maxRequestSize) {}
+    @NotNull DataSize maxRequestSize,
+    @NotEmpty Set<String> resourceTypes) {}
