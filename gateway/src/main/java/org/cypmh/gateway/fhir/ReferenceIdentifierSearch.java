@@ -1,11 +1,17 @@
 package org.cypmh.gateway.fhir;
 
+import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,16 +21,32 @@ import org.springframework.stereotype.Component;
  * <p>HAPI's JPA search does not implement the {@code :identifier} reference modifier. Every
  * reference the gateway stores points at a stored resource, so "the reference's identifier" and
  * "the identifier of the referenced resource" are the same thing here; the modifier is answered as
- * the equivalent chained search {@code subject.identifier=...}.
+ * the equivalent typed chain, {@code subject:Patient.identifier=...}. The type comes from the
+ * identifier system (an NHS number identifies a Patient, an ODS code an Organization) or, failing
+ * that, from the only type the reference can point to that the gateway serves.
  */
 @Component
 class ReferenceIdentifierSearch implements FhirServerInterceptor {
 
   private static final String MODIFIER = ":identifier";
 
+  private static final Map<String, String> TYPE_BY_IDENTIFIER_SYSTEM =
+      Map.of(
+          "https://fhir.nhs.uk/Id/nhs-number", "Patient",
+          "https://fhir.nhs.uk/Id/ods-organization-code", "Organization",
+          "https://fhir.nhs.uk/Id/ods-site-code", "Organization");
+
+  private final ISearchParamRegistry searchParams;
+  private final DaoRegistry daoRegistry;
+
+  ReferenceIdentifierSearch(ISearchParamRegistry searchParams, DaoRegistry daoRegistry) {
+    this.searchParams = searchParams;
+    this.daoRegistry = daoRegistry;
+  }
+
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
   boolean rewrite(RequestDetails request) {
-    if (!isSearch(request.getRestOperationType())) {
+    if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
       return true;
     }
     Map<String, String[]> parameters = request.getParameters();
@@ -33,21 +55,58 @@ class ReferenceIdentifierSearch implements FhirServerInterceptor {
     }
     Map<String, String[]> rewritten = new LinkedHashMap<>();
     parameters.forEach(
-        (name, values) ->
-            rewritten.merge(chained(name), values, ReferenceIdentifierSearch::concat));
+        (name, values) -> {
+          String newName = name.endsWith(MODIFIER) ? chained(request.getResourceName(), name, values) : name;
+          rewritten.merge(newName, values, ReferenceIdentifierSearch::concat);
+        });
     request.setParameters(rewritten);
     return true;
   }
 
-  private static boolean isSearch(RestOperationTypeEnum operation) {
-    return operation == RestOperationTypeEnum.SEARCH_TYPE
-        || operation == RestOperationTypeEnum.SEARCH_SYSTEM;
+  private String chained(String resourceType, String name, String[] values) {
+    String param = name.substring(0, name.length() - MODIFIER.length());
+    String targetType = typeFromSystem(values);
+    if (targetType == null) {
+      Set<String> candidates = servedTargets(resourceType, param);
+      if (candidates.size() != 1) {
+        throw new InvalidRequestException(
+            name + " needs an identifier system the gateway recognises ("
+                + String.join(", ", new TreeSet<>(TYPE_BY_IDENTIFIER_SYSTEM.keySet()))
+                + ") or a typed chain such as " + param + ":" + first(candidates) + ".identifier");
+      }
+      targetType = candidates.iterator().next();
+    }
+    return param + ":" + targetType + ".identifier";
   }
 
-  private static String chained(String name) {
-    return name.endsWith(MODIFIER)
-        ? name.substring(0, name.length() - MODIFIER.length()) + ".identifier"
-        : name;
+  private static String typeFromSystem(String[] values) {
+    String type = null;
+    for (String value : values) {
+      for (String token : value.split(",")) {
+        int bar = token.indexOf('|');
+        String candidate = bar < 0 ? null : TYPE_BY_IDENTIFIER_SYSTEM.get(token.substring(0, bar));
+        if (candidate == null || (type != null && !type.equals(candidate))) {
+          return null;
+        }
+        type = candidate;
+      }
+    }
+    return type;
+  }
+
+  private Set<String> servedTargets(String resourceType, String param) {
+    RuntimeSearchParam definition = searchParams.getActiveSearchParam(
+        resourceType, param, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+    if (definition == null) {
+      throw new InvalidRequestException("Unknown search parameter " + param + " for " + resourceType);
+    }
+    Set<String> served = new TreeSet<>();
+    definition.getTargets().stream().filter(daoRegistry::isResourceTypeSupported).forEach(served::add);
+    return served;
+  }
+
+  private static String first(Set<String> candidates) {
+    return candidates.isEmpty() ? "Patient" : candidates.iterator().next();
   }
 
   private static String[] concat(String[] first, String[] second) {
