@@ -1,5 +1,6 @@
 package org.cypmh.gateway;
 
+import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.data.elasticsearch.ElasticsearchDataAutoConfiguration;
@@ -11,6 +12,7 @@ import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfigurat
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
 
 /**
  * The CYPMH gateway: a HAPI FHIR R4 JPA server at {@code /fhir} with the gateway's own intake,
@@ -31,6 +33,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
     })
 @ConfigurationPropertiesScan
 public class GatewayApplication {
+
+  /** One clock for every time the gateway records, so tests can fix "now" (age 17y6m, periods). */
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
 
   public static void main(String[] args) {
     SpringApplication.run(GatewayApplication.class, args);

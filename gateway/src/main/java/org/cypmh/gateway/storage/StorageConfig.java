@@ -78,6 +78,10 @@ class StorageConfig {
             beanFactory, fhirContext, storageSettings);
     Map<String, Object> properties = new HashMap<>(hibernateDefaults());
     properties.putAll(jpaProperties.getProperties());
+    // The gateway's own tables (outbox, deliveries) share HAPI's persistence unit, so they are
+    // written in the same database transaction as the resources they describe.
+    factory.setPackagesToScan(
+        "ca.uhn.fhir.jpa.model.entity", "ca.uhn.fhir.jpa.entity", "org.cypmh.gateway");
     factory.setPersistenceUnitName("HAPI_PU");
     factory.setJpaPropertyMap(properties);
     factory.setDataSource(dataSource);

@@ -1,0 +1,101 @@
+package org.cypmh.gateway.intake;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * Something the routing engine must act on, written in the same database transaction as the
+ * resource it is about: if the resource is stored, its event is too, whatever crashes afterwards.
+ */
+@Entity
+@Table(
+    name = "GW_OUTBOX_EVENT",
+    indexes = @Index(name = "IDX_GW_OUTBOX_STATUS", columnList = "STATUS, ID"))
+public class OutboxEvent {
+
+  /** What happened. */
+  public enum Type {
+    REFERRAL_ACCEPTED,
+    REFERRAL_UPDATED,
+    REFERRAL_CANCELLED
+  }
+
+  /** Where the routing engine is with it. */
+  public enum Status {
+    PENDING,
+    DONE
+  }
+
+  @Id
+  @SequenceGenerator(name = "GW_OUTBOX_SEQ", sequenceName = "GW_OUTBOX_SEQ", allocationSize = 50)
+  @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "GW_OUTBOX_SEQ")
+  @Column(name = "ID")
+  private Long id;
+
+  // Plain VARCHAR: Hibernate's native H2 enum type breaks its own schema update on restart.
+  @Enumerated(EnumType.STRING)
+  @JdbcTypeCode(SqlTypes.VARCHAR)
+  @Column(name = "EVENT_TYPE", nullable = false, length = 40)
+  private Type type;
+
+  /** The resource the event is about, e.g. {@code ServiceRequest/123/_history/1}. */
+  @Column(name = "FOCUS", nullable = false, length = 200)
+  private String focus;
+
+  /** The referral's tracking Task, e.g. {@code Task/124}. */
+  @Column(name = "TASK", length = 200)
+  private String task;
+
+  @Column(name = "CREATED_AT", nullable = false)
+  private Instant createdAt;
+
+  @Enumerated(EnumType.STRING)
+  @JdbcTypeCode(SqlTypes.VARCHAR)
+  @Column(name = "STATUS", nullable = false, length = 20)
+  private Status status;
+
+  protected OutboxEvent() {}
+
+  OutboxEvent(Type type, String focus, String task, Instant createdAt) {
+    this.type = type;
+    this.focus = focus;
+    this.task = task;
+    this.createdAt = createdAt;
+    this.status = Status.PENDING;
+  }
+
+  public Long id() {
+    return id;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public String focus() {
+    return focus;
+  }
+
+  public String task() {
+    return task;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Status status() {
+    return status;
+  }
+}

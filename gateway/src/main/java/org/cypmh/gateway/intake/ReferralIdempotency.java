@@ -1,0 +1,116 @@
+package org.cypmh.gateway.intake;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.model.ResourceVersionConflictResolutionStrategy;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * A referral is accepted once: a resubmission with the same referrer identifier returns the
+ * original ServiceRequest (200, same id), never a second referral.
+ *
+ * <p>Every ServiceRequest create, over REST or inside a transaction, becomes a HAPI conditional
+ * create on the referrer's identifier (and on the requester, when it is a stored Organization).
+ * HAPI records each conditional create's match URL in a uniquely-constrained table, so two
+ * concurrent identical submissions cannot both insert: the loser's transaction fails on the
+ * constraint, is retried here, and then finds the winner's referral.
+ */
+@Component
+class ReferralIdempotency implements FhirServerInterceptor {
+
+  private static final int MAX_RETRIES = 5;
+
+  /**
+   * HAPI reads {@code If-None-Exist} when it binds the create's parameters, before any hook sees
+   * the parsed resource, so the body is read here (HAPI caches it) to set the header in time.
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+  boolean restCreate(RequestDetails request) {
+    if (request.getRestOperationType() == RestOperationTypeEnum.CREATE
+        && "ServiceRequest".equals(request.getResourceName())
+        && request.getHeader(Constants.HEADER_IF_NONE_EXIST) == null) {
+      parse(request)
+          .flatMap(ReferralIdempotency::matchUrl)
+          .ifPresent(url -> request.addHeader(Constants.HEADER_IF_NONE_EXIST, url));
+    }
+    return true;
+  }
+
+  private static Optional<ServiceRequest> parse(RequestDetails request) {
+    EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(request);
+    if (encoding == null) {
+      return Optional.empty();
+    }
+    try {
+      IBaseResource resource = encoding.newParser(request.getFhirContext())
+          .parseResource(new String(request.loadRequestContents(), StandardCharsets.UTF_8));
+      return resource instanceof ServiceRequest referral ? Optional.of(referral) : Optional.empty();
+    } catch (DataFormatException e) {
+      // HAPI parses the body again and answers 400 with its own message.
+      return Optional.empty();
+    }
+  }
+
+  @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+  void transaction(IBaseBundle bundle) {
+    for (Bundle.BundleEntryComponent entry : ((Bundle) bundle).getEntry()) {
+      if (entry.getResource() instanceof ServiceRequest referral
+          && entry.getRequest().getMethod() == Bundle.HTTPVerb.POST
+          && !entry.getRequest().hasIfNoneExist()) {
+        matchUrl(referral).ifPresent(url -> entry.getRequest().setIfNoneExist(url));
+      }
+    }
+  }
+
+  /** A concurrent identical submission lost the race on the match URL: run it again. */
+  @Hook(Pointcut.STORAGE_VERSION_CONFLICT)
+  ResourceVersionConflictResolutionStrategy retryConflicts(RequestDetails request) {
+    ResourceVersionConflictResolutionStrategy strategy = new ResourceVersionConflictResolutionStrategy();
+    boolean referralWrite =
+        "ServiceRequest".equals(request.getResourceName())
+            || request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
+            || request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER;
+    strategy.setRetry(referralWrite);
+    strategy.setMaxRetries(MAX_RETRIES);
+    return strategy;
+  }
+
+  static Optional<String> matchUrl(ServiceRequest referral) {
+    Optional<Identifier> identifier =
+        referral.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue()).findFirst();
+    if (identifier.isEmpty()) {
+      return Optional.empty();
+    }
+    StringBuilder url = new StringBuilder("identifier=")
+        .append(encode(escape(identifier.get().getSystem()) + "|" + escape(identifier.get().getValue())));
+    String requester = referral.getRequester().getReference();
+    if (requester != null && requester.startsWith("Organization/")) {
+      url.append("&requester=").append(encode(requester));
+    }
+    return Optional.of(url.toString());
+  }
+
+  /** FHIR search escaping: these characters separate values unless escaped. */
+  private static String escape(String value) {
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace(",", "\\,").replace("$", "\\$");
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
