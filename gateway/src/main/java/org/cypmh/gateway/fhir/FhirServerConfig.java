@@ -25,7 +25,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The HAPI FHIR REST server at {@code /fhir}: JPA resource providers, system operations
  * (transaction, batch, history), ValueSet operations, paging and the CapabilityStatement. Gateway
- * interceptors are picked up as beans of type {@link FhirServerInterceptor}.
+ * interceptors are picked up as beans of type {@link FhirServerInterceptor}, gateway operations as
+ * beans of type {@link FhirOperations}.
  */
 @Configuration(proxyBeanMethods = false)
 class FhirServerConfig {
@@ -42,7 +43,8 @@ class FhirServerConfig {
       IValidationSupport validationSupport,
       DatabaseBackedPagingProvider pagingProvider,
       FhirServerProperties properties,
-      List<FhirServerInterceptor> interceptors) {
+      List<FhirServerInterceptor> interceptors,
+      List<FhirOperations> operations) {
     // Must precede createProviders(): only these types get DAOs registered and REST providers.
     daoRegistry.setSupportedResourceTypes(supportedTypes(properties));
     RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -50,6 +52,7 @@ class FhirServerConfig {
     server.registerProviders(resourceProviders.createProviders());
     server.registerProvider(systemProvider);
     server.registerProvider(valueSetOperations);
+    operations.forEach(server::registerProvider);
 
     JpaCapabilityStatementProvider capabilities =
         new JpaCapabilityStatementProvider(

@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * $translate} serve it, and validation uses it.
  *
  * <p>Idempotent: a resource whose stored copy already equals the packaged one is left alone (no
- * new version, no re-indexing); SNOMED CT seed concepts are added only where missing or changed.
+ * new version, no re-indexing); SNOMED CT seed concepts are added only where missing.
  * The gateway reports ready only after this has run.
  */
 @Component
@@ -114,7 +114,7 @@ class TerminologyBootstrap implements ApplicationRunner {
    */
   private int seedSnomed(CodeSystem fragment) {
     List<ConceptDefinitionComponent> missing =
-        transactions.execute(status -> missingOrChanged(fragment.getConcept()));
+        transactions.execute(status -> missing(fragment.getConcept()));
     if (missing.isEmpty()) {
       return 0;
     }
@@ -127,15 +127,14 @@ class TerminologyBootstrap implements ApplicationRunner {
     return missing.size();
   }
 
-  private List<ConceptDefinitionComponent> missingOrChanged(List<ConceptDefinitionComponent> concepts) {
+  private List<ConceptDefinitionComponent> missing(List<ConceptDefinitionComponent> concepts) {
     Map<String, TermConcept> stored =
         termReadSvc
             .findCodes(TerminologyContent.SNOMED, concepts.stream().map(ConceptDefinitionComponent::getCode).toList())
             .stream()
             .collect(Collectors.toMap(TermConcept::getCode, Function.identity(), (a, b) -> a));
-    return concepts.stream()
-        .filter(c -> !stored.containsKey(c.getCode())
-            || !c.getDisplay().equals(stored.get(c.getCode()).getDisplay()))
-        .toList();
+    // Only missing concepts: a concept already stored (e.g. from a loaded SNOMED CT release, whose
+    // preferred term may differ from the seed's) is never overwritten by the seed.
+    return concepts.stream().filter(c -> !stored.containsKey(c.getCode())).toList();
   }
 }

@@ -1,0 +1,50 @@
+package org.cypmh.gateway.intake;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+/**
+ * The error codes a BaRS receiver answers with (NHS "http-error-codes"), so a sender's BaRS
+ * client can act on them as it would with any other BaRS service.
+ */
+enum BarsError {
+  REC_BAD_REQUEST(400, OperationOutcome.IssueType.INVALID),
+  REC_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
+  REC_CONFLICT(409, OperationOutcome.IssueType.CONFLICT),
+  REC_UNPROCESSABLE_ENTITY(422, OperationOutcome.IssueType.BUSINESSRULE);
+
+  static final String SYSTEM = "https://fhir.nhs.uk/CodeSystem/http-error-codes";
+
+  private final int status;
+  private final OperationOutcome.IssueType issueType;
+
+  BarsError(int status, OperationOutcome.IssueType issueType) {
+    this.status = status;
+    this.issueType = issueType;
+  }
+
+  /** An exception HAPI turns into this status with an OperationOutcome carrying the BaRS code. */
+  BaseServerResponseException exception(String diagnostics, String expression) {
+    OperationOutcome outcome = new OperationOutcome();
+    OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(issueType)
+        .setDetails(new CodeableConcept().addCoding(
+            new org.hl7.fhir.r4.model.Coding(SYSTEM, name(), null)))
+        .setDiagnostics(diagnostics);
+    if (expression != null) {
+      issue.addExpression(expression);
+    }
+    return switch (status) {
+      case 404 -> new ResourceNotFoundException(diagnostics, outcome);
+      case 409 -> new ResourceVersionConflictException(diagnostics, null, outcome);
+      case 422 -> new UnprocessableEntityException(diagnostics, outcome);
+      default -> new InvalidRequestException(diagnostics, outcome);
+    };
+  }
+}

@@ -1,0 +1,102 @@
+package org.cypmh.gateway.intake;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.time.Clock;
+import java.util.Date;
+import java.util.UUID;
+import org.cypmh.gateway.fhir.FhirOperations;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * BaRS-style referral messaging: {@code POST /fhir/$process-message} with a message Bundle whose
+ * MessageHeader (event {@code servicerequest-request}, reason new or update) focuses on the
+ * ServiceRequest. The message's resources are stored as one FHIR transaction, through the same
+ * validation, idempotency and tracking as a REST referral; the message itself is kept; the answer
+ * is a response message (MessageHeader response code {@code ok}, the stored referral and its
+ * tracking Task) or an OperationOutcome with a BaRS error code.
+ */
+@Component
+class ProcessMessageOperation implements FhirOperations {
+
+  private final DaoRegistry daoRegistry;
+  private final IFhirSystemDao<Bundle, ?> systemDao;
+  private final ReferralTracking tracking;
+  private final Clock clock;
+
+  ProcessMessageOperation(
+      DaoRegistry daoRegistry,
+      IFhirSystemDao<Bundle, ?> systemDao,
+      ReferralTracking tracking,
+      Clock clock) {
+    this.daoRegistry = daoRegistry;
+    this.systemDao = systemDao;
+    this.tracking = tracking;
+    this.clock = clock;
+  }
+
+  @Operation(name = "$process-message", idempotent = false)
+  public Bundle processMessage(
+      @OperationParam(name = "content", min = 1, max = 1) Bundle message, RequestDetails request) {
+    ReferralMessage referralMessage = ReferralMessage.read(message);
+    Bundle stored = systemDao.transaction(request, referralMessage.asTransaction());
+    IdType referralId = storedReferral(stored, referralMessage);
+    ServiceRequest referral =
+        (ServiceRequest) daoRegistry.getResourceDao(ServiceRequest.class).read(referralId, request);
+    keep(message);
+    return response(referralMessage.header(), referral);
+  }
+
+  private static IdType storedReferral(Bundle transactionResponse, ReferralMessage message) {
+    Bundle.BundleEntryComponent entry = transactionResponse.getEntry().get(message.referralIndex());
+    return new IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless();
+  }
+
+  /** The message as received, for the audit trail ("what exactly did the sender say"). */
+  private void keep(Bundle message) {
+    Bundle copy = message.copy();
+    copy.setId((String) null);
+    daoRegistry.getResourceDao(Bundle.class).create(copy, new SystemRequestDetails());
+  }
+
+  private Bundle response(MessageHeader request, ServiceRequest referral) {
+    Bundle response = new Bundle();
+    response.setType(Bundle.BundleType.MESSAGE);
+    response.setTimestamp(Date.from(clock.instant()));
+    response.getIdentifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + UUID.randomUUID());
+
+    MessageHeader header = new MessageHeader();
+    header.setId(UUID.randomUUID().toString());
+    header.setEvent(request.getEvent());
+    header.getResponse()
+        .setIdentifier(request.getIdElement().getIdPart())
+        .setCode(MessageHeader.ResponseType.OK);
+    header.getSource().setEndpoint("urn:cypmh-gateway");
+    request.getDestination().stream().findFirst()
+        .ifPresent(d -> header.getSource().setEndpoint(d.getEndpoint()).setName(d.getName()));
+    header.addDestination().setEndpoint(request.getSource().getEndpoint()).setName(request.getSource().getName());
+    header.addFocus(new Reference(referral.getIdElement().toUnqualifiedVersionless().getValue()));
+    add(response, header);
+    add(response, referral);
+    tracking.trackingTaskOf(referral).ifPresent(task -> add(response, task));
+    return response;
+  }
+
+  private static void add(Bundle bundle, Resource resource) {
+    String fullUrl = resource instanceof MessageHeader
+        ? "urn:uuid:" + resource.getIdElement().getIdPart()
+        : resource.getIdElement().toUnqualifiedVersionless().getValue();
+    bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
+  }
+
+}
