@@ -3,6 +3,7 @@ package org.cypmh.gateway.e2e;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -30,6 +31,12 @@ final class TestReferrals {
     referral.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
     referral.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
     referral.setPriority(ServiceRequest.ServiceRequestPriority.URGENT);
+    referral.addCategory().addCoding()
+        .setSystem("https://cypmh-gateway.org/fhir/CodeSystem/cypmh-referral-pathway")
+        .setCode("eating-disorders");
+    referral.getRequester()
+        .setIdentifier(new Identifier().setSystem("https://fhir.nhs.uk/Id/ods-organization-code").setValue("8HV48"))
+        .setDisplay("First Steps ED");
     referral.getCode().addCoding()
         .setSystem("http://snomed.info/sct")
         .setCode("400973003")

@@ -1,0 +1,51 @@
+package org.cypmh.gateway.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import java.nio.file.Path;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.profiles.api.NpmPackageFolder;
+import org.cypmh.profiles.api.ProfileValidator;
+import org.cypmh.profiles.api.ValidationChain;
+import org.hl7.fhir.utilities.settings.FhirSettings;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The one validator the gateway builds at start (snapshots generated, validator warmed up) and
+ * shares across requests: our profiles, extra NPM packages, and HAPI's JPA terminology (our
+ * ValueSets and SNOMED CT as stored), applied to request bodies by {@link IntakeValidation}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "gateway.validation.enabled", havingValue = "true", matchIfMissing = true)
+class ProfileValidationConfig {
+
+  @Bean
+  ConformancePackage conformancePackage(FhirContext fhirContext) {
+    return ConformancePackage.load(fhirContext);
+  }
+
+  @Bean
+  NpmPackageFolder npmPackages(FhirContext fhirContext, ValidationProperties properties) {
+    return NpmPackageFolder.load(fhirContext, Path.of(properties.packageDir()));
+  }
+
+  @Bean
+  ProfileValidator profileValidator(
+      FhirContext fhirContext,
+      ConformancePackage conformance,
+      NpmPackageFolder packages,
+      IValidationSupport jpaValidationSupport) {
+    // The validator must never reach for packages.fhir.org: the gateway has what it needs locally.
+    FhirSettings.setProhibitNetworkAccess(true);
+    return ProfileValidator.create(
+        fhirContext,
+        ValidationChain.build(fhirContext, conformance, packages.validationSupport(), jpaValidationSupport));
+  }
+
+  @Bean
+  IntakeValidation intakeValidation(ProfileValidator validator) {
+    return new IntakeValidation(validator);
+  }
+}
