@@ -1,18 +1,14 @@
 package org.cypmh.gateway.terminology;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.entity.TermConcept;
 import ca.uhn.fhir.jpa.term.api.ITermCodeSystemStorageSvc;
 import ca.uhn.fhir.jpa.term.api.ITermReadSvc;
 import ca.uhn.fhir.jpa.term.custom.CustomTerminologySet;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.cypmh.gateway.storage.PackagedResources;
 import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
@@ -21,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,11 +32,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The gateway reports ready only after this has run.
  */
 @Component
+@Order(1)
 class TerminologyBootstrap implements ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(TerminologyBootstrap.class);
 
-  private final DaoRegistry daoRegistry;
+  private final PackagedResources packagedResources;
   private final ITermReadSvc termReadSvc;
   private final ITermCodeSystemStorageSvc codeSystemStorage;
   private final TransactionTemplate transactions;
@@ -47,12 +45,12 @@ class TerminologyBootstrap implements ApplicationRunner {
   private final TerminologyContent content = TerminologyContent.load();
 
   TerminologyBootstrap(
-      DaoRegistry daoRegistry,
+      PackagedResources packagedResources,
       ITermReadSvc termReadSvc,
       ITermCodeSystemStorageSvc codeSystemStorage,
       PlatformTransactionManager transactionManager,
       TerminologyProperties properties) {
-    this.daoRegistry = daoRegistry;
+    this.packagedResources = packagedResources;
     this.termReadSvc = termReadSvc;
     this.codeSystemStorage = codeSystemStorage;
     this.transactions = new TransactionTemplate(transactionManager);
@@ -64,7 +62,7 @@ class TerminologyBootstrap implements ApplicationRunner {
     int changed = 0;
     for (MetadataResource resource : content.all()) {
       if (!TerminologyContent.SNOMED.equals(resource.getUrl())) {
-        changed += storeIfChanged(resource) ? 1 : 0;
+        changed += packagedResources.storeIfChanged(resource) ? 1 : 0;
       }
     }
     int conceptsAdded = properties.seedSnomed() ? seedSnomed(content.snomedFragment()) : 0;
@@ -73,38 +71,6 @@ class TerminologyBootstrap implements ApplicationRunner {
         content.all().size(),
         changed,
         conceptsAdded);
-  }
-
-  @SuppressWarnings("unchecked")
-  private boolean storeIfChanged(MetadataResource packaged) {
-    IFhirResourceDao<MetadataResource> dao =
-        (IFhirResourceDao<MetadataResource>) daoRegistry.getResourceDao(packaged.fhirType());
-    SystemRequestDetails request = new SystemRequestDetails();
-    Optional<MetadataResource> stored = read(dao, packaged, request);
-    if (stored.isPresent() && sameContent(stored.get(), packaged)) {
-      return false;
-    }
-    dao.update(packaged, request);
-    return true;
-  }
-
-  private static Optional<MetadataResource> read(
-      IFhirResourceDao<MetadataResource> dao, MetadataResource packaged, SystemRequestDetails request) {
-    try {
-      return Optional.of(dao.read(packaged.getIdElement().toUnqualifiedVersionless(), request));
-    } catch (ResourceNotFoundException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static boolean sameContent(MetadataResource stored, MetadataResource packaged) {
-    MetadataResource storedCopy = stored.copy();
-    MetadataResource packagedCopy = packaged.copy();
-    storedCopy.setMeta(null);
-    packagedCopy.setMeta(null);
-    storedCopy.setIdElement(null);
-    packagedCopy.setIdElement(null);
-    return storedCopy.equalsDeep(packagedCopy);
   }
 
   /**

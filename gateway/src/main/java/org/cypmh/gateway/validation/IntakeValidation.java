@@ -1,9 +1,15 @@
 package org.cypmh.gateway.validation;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.interceptor.RequestValidatingInterceptor;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.util.regex.Pattern;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import org.cypmh.profiles.api.ProfileValidator;
+import ca.uhn.fhir.validation.FhirValidator;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Validates every request body (create, update, transaction and batch entries, messages) against
@@ -13,11 +19,33 @@ import org.cypmh.profiles.api.ProfileValidator;
  */
 class IntakeValidation extends RequestValidatingInterceptor implements FhirServerInterceptor {
 
-  IntakeValidation(ProfileValidator validator) {
-    setValidatorModules(validator.modules());
+  /** The validator annotates Bundle entry paths, e.g. {@code resource/*ServiceRequest/null*}{@code /}. */
+  private static final Pattern PATH_COMMENT = Pattern.compile("/\\*.*?\\*/");
+
+  IntakeValidation(FhirValidator validator) {
+    setValidator(validator);
     setFailOnSeverity(ResultSeverityEnum.ERROR);
     // Outcomes go in the response body only: headers would copy issue text (which can quote
     // submitted values) into proxies' and load balancers' logs.
     setAddResponseHeaderOnSeverity(null);
+  }
+
+  @Override
+  protected void fail(RequestDetails request, ValidationResult result) {
+    OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
+    outcome.getIssue().forEach(issue -> {
+      issue.getExpression().forEach(IntakeValidation::clean);
+      issue.getLocation().forEach(IntakeValidation::clean);
+    });
+    long errors = outcome.getIssue().stream()
+        .filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+            || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+        .count();
+    throw new UnprocessableEntityException(
+        "The request does not conform to the CYPMH profiles: " + errors + " error(s)", outcome);
+  }
+
+  private static void clean(StringType path) {
+    path.setValue(PATH_COMMENT.matcher(path.getValue()).replaceAll(""));
   }
 }

@@ -2,6 +2,8 @@ package org.cypmh.gateway.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.executor.InterceptorService;
+import ca.uhn.fhir.validation.FhirValidator;
 import java.nio.file.Path;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.profiles.api.NpmPackageFolder;
@@ -46,6 +48,10 @@ class ProfileValidationConfig {
 
   @Bean
   IntakeValidation intakeValidation(ProfileValidator validator) {
-    return new IntakeValidation(validator);
+    FhirValidator fhirValidator = validator.fhirValidator();
+    InterceptorService validationHooks = new InterceptorService("validation");
+    validationHooks.registerInterceptor(new LocalCodeSystemsAreWarnings());
+    fhirValidator.setInterceptorBroadcaster(validationHooks);
+    return new IntakeValidation(fhirValidator);
   }
 }

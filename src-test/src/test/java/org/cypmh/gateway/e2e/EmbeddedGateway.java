@@ -20,5 +20,5 @@ import org.springframework.test.context.TestPropertySource;
 @Inherited
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
-@TestPropertySource(properties = {"gateway.storage.data-dir=./target/e2e-data/embedded"})
+@TestPropertySource(properties = {"gateway.storage.data-dir=./target/e2e-data/embedded-${random.uuid}"})
 @interface EmbeddedGateway {}

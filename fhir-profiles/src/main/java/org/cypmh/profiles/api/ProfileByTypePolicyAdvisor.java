@@ -1,0 +1,63 @@
+package org.cypmh.profiles.api;
+
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.common.hapi.validation.validator.FhirDefaultPolicyAdvisor;
+import org.hl7.fhir.r5.elementmodel.Element;
+import org.hl7.fhir.r5.model.ElementDefinition;
+import org.hl7.fhir.r5.model.StructureDefinition;
+import org.hl7.fhir.r5.utils.validation.IMessagingServices;
+import org.hl7.fhir.r5.utils.validation.IResourceValidator;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
+
+/**
+ * Makes the validator apply the gateway's profile for a resource type to every resource of that
+ * type it meets: the root, each Bundle entry and each contained resource.
+ *
+ * <p>Passing the profile in {@code ValidationOptions} would only reach the root, so a transaction
+ * Bundle's ServiceRequest would escape the referral profile unless it claimed it itself. The
+ * validator core asks its policy advisor for "implied" profiles for exactly this purpose.
+ */
+final class ProfileByTypePolicyAdvisor extends FhirDefaultPolicyAdvisor {
+
+  private final Map<String, String> profileByType;
+
+  ProfileByTypePolicyAdvisor(Map<String, String> profileByType) {
+    this.profileByType = Map.copyOf(profileByType);
+  }
+
+  @Override
+  public List<StructureDefinition> getImpliedProfilesForResource(
+      IResourceValidator validator,
+      Object appContext,
+      String stackPath,
+      ElementDefinition definition,
+      StructureDefinition structure,
+      Element resource,
+      boolean valid,
+      IMessagingServices msgServices,
+      List<ValidationMessage> messages) {
+    String url = profileByType.get(resource.fhirType());
+    if (url == null || claims(resource, url)) {
+      // A claimed profile is validated anyway; implying it again would duplicate every issue.
+      return List.of();
+    }
+    StructureDefinition profile =
+        validator.getContext().fetchResource(StructureDefinition.class, url);
+    return profile == null ? List.of() : List.of(profile);
+  }
+
+  private static boolean claims(Element resource, String url) {
+    Element meta = resource.getNamedChild("meta");
+    if (meta == null) {
+      return false;
+    }
+    for (Element profile : meta.getChildren("profile")) {
+      String claimed = profile.primitiveValue();
+      if (url.equals(claimed) || (claimed != null && claimed.startsWith(url + "|"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
