@@ -24,7 +24,7 @@ class ClientSafeErrors implements FhirServerInterceptor {
   BaseServerResponseException sanitise(RequestDetails request, Throwable exception) {
     if (exception instanceof BaseServerResponseException expected
         && expected.getStatusCode() < 500) {
-      return expected;
+      return null;
     }
     String incident = UUID.randomUUID().toString();
     // The exception message can echo request content, so only its type and stack are logged.

@@ -1,6 +1,9 @@
 package org.cypmh.gateway.validation;
 
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.interceptor.RequestValidatingInterceptor;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -28,6 +31,24 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
     // Outcomes go in the response body only: headers would copy issue text (which can quote
     // submitted values) into proxies' and load balancers' logs.
     setAddResponseHeaderOnSeverity(null);
+  }
+
+  /**
+   * A body that is not even FHIR is HAPI's to refuse (400, with the parser's message); the
+   * validator would report it as an internal error, which would turn it into a 500.
+   */
+  @Override
+  protected ValidationResult validate(String request, RequestDetails requestDetails) {
+    EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(requestDetails);
+    if (encoding == null || request == null) {
+      return null;
+    }
+    try {
+      encoding.newParser(requestDetails.getFhirContext()).parseResource(request);
+    } catch (DataFormatException e) {
+      return null;
+    }
+    return super.validate(request, requestDetails);
   }
 
   @Override

@@ -40,9 +40,9 @@ class DataSurvivesRestartTest {
   }
 
   private static ConfigurableApplicationContext start(Path dataDir) {
+    // Command-line arguments outrank application.yaml, as they would for an operator.
     return new SpringApplicationBuilder(GatewayApplication.class)
-        .properties("server.port=0", "gateway.storage.data-dir=" + dataDir)
-        .run();
+        .run("--server.port=0", "--gateway.storage.data-dir=" + dataDir);
   }
 
   private static int port(ConfigurableApplicationContext context) {

@@ -1,0 +1,258 @@
+package org.cypmh.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Referral intake as provider systems use it: REST create, transaction Bundle and BaRS message;
+ * each referral is stored once, tracked by a Task, and queued for routing in the same transaction.
+ */
+@EmbeddedGateway
+class IntakeTest {
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate database;
+  GatewayClient gateway;
+
+  @BeforeEach
+  void connect() {
+    gateway = new GatewayClient(port);
+  }
+
+  @Test
+  void restReferralIsTrackedAndARepeatReturnsTheOriginal() {
+    String patient = patient();
+    String body = json(referralFor(patient));
+
+    HttpResponse<String> first = gateway.post("/fhir/ServiceRequest", "application/fhir+json", body);
+    HttpResponse<String> repeat = gateway.post("/fhir/ServiceRequest", "application/fhir+json", body);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(repeat.statusCode()).isEqualTo(200);
+    String referralId = idFromLocation(first);
+    assertThat(idFromLocation(repeat)).isEqualTo(referralId);
+    String taskId = first.headers().firstValue("X-Referral-Task").orElseThrow();
+    assertThat(repeat.headers().firstValue("X-Referral-Task")).hasValue(taskId);
+    Task task = gateway.fhir().read().resource(Task.class).withUrl(taskId).execute();
+    assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+    assertThat(task.getFocus().getReference()).isEqualTo("ServiceRequest/" + referralId);
+    assertThat(task.getFor().getReference()).isEqualTo("Patient/" + patient);
+    assertThat(task.getRequester().getIdentifier().getValue()).isEqualTo("8HV48");
+    assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
+  }
+
+  @Test
+  void twentyConcurrentIdenticalReferralsStoreExactlyOne() throws Exception {
+    String body = json(referralFor(patient()));
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    try {
+      List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 20)
+          .mapToObj(i -> CompletableFuture.supplyAsync(
+              () -> gateway.post("/fhir/ServiceRequest", "application/fhir+json", body), pool))
+          .toList();
+      List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
+
+      assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200, 201).containsOnlyOnce(201);
+      assertThat(responses).extracting(IntakeTest::idFromLocation).containsOnly(idFromLocation(responses.get(0)));
+      String referralId = idFromLocation(responses.get(0));
+      assertThat(tasksFocusedOn(referralId)).hasSize(1);
+      assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void transactionResubmissionReturnsTheSameResources() {
+    String nhsNumber = NhsNumbers.next();
+    ServiceRequest referral = TestReferrals.eatingDisorderReferral("Bingeing");
+    Bundle first = gateway.fhir().transaction().withBundle(TestReferrals.transaction(nhsNumber, referral.copy())).execute();
+    Bundle repeat = gateway.fhir().transaction().withBundle(TestReferrals.transaction(nhsNumber, referral.copy())).execute();
+
+    assertThat(repeat.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("200 OK", "200 OK");
+    assertThat(FoundationBehaviour.idOf(repeat, 1)).isEqualTo(FoundationBehaviour.idOf(first, 1));
+    assertThat(first.getEntry().get(1).getResponse().getOutcome()).isInstanceOfSatisfying(OperationOutcome.class,
+        o -> assertThat(o.getIssueFirstRep().getDiagnostics()).contains("is tracked by Task/"));
+    assertThat(outboxEvents(FoundationBehaviour.idOf(first, 1))).containsExactly("REFERRAL_ACCEPTED");
+  }
+
+  @Test
+  void barsMessageIsAnsweredWithAResponseMessageAndStoredOnce() {
+    String nhsNumber = NhsNumbers.next();
+    ServiceRequest referral = TestReferrals.eatingDisorderReferral("Self-harm");
+
+    Bundle response = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
+    Bundle repeat = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
+
+    MessageHeader header = (MessageHeader) response.getEntryFirstRep().getResource();
+    assertThat(header.getResponse().getCode()).isEqualTo(MessageHeader.ResponseType.OK);
+    assertThat(response.getEntry()).extracting(e -> e.getResource().fhirType())
+        .containsExactly("MessageHeader", "ServiceRequest", "Task");
+    String referralId = response.getEntry().get(1).getResource().getIdElement().getIdPart();
+    assertThat(repeat.getEntry().get(1).getResource().getIdElement().getIdPart()).isEqualTo(referralId);
+    assertThat(((Task) response.getEntry().get(2).getResource()).getFocus().getReference())
+        .isEqualTo("ServiceRequest/" + referralId);
+    assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
+  }
+
+  @Test
+  void barsUpdateChangesTheReferralAndACancellationCancelsItsTask() {
+    String nhsNumber = NhsNumbers.next();
+    ServiceRequest referral = TestReferrals.eatingDisorderReferral("Restrictive eating");
+    Bundle created = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
+    String referralId = created.getEntry().get(1).getResource().getIdElement().getIdPart();
+
+    ServiceRequest changed = referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.ASAP);
+    processMessage(TestMessages.referral(nhsNumber, changed, "update"));
+    ServiceRequest cancelled = changed.copy().setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+    Bundle afterCancel = processMessage(TestMessages.referral(nhsNumber, cancelled, "update"));
+
+    ServiceRequest stored = gateway.fhir().read().resource(ServiceRequest.class).withId(referralId).execute();
+    assertThat(stored.getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.ASAP);
+    assertThat(stored.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+    assertThat(afterCancel.getEntry().get(1).getResource().getIdElement().getIdPart()).isEqualTo(referralId);
+    assertThat(tasksFocusedOn(referralId)).singleElement()
+        .satisfies(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
+    assertThat(outboxEvents(referralId))
+        .containsExactly("REFERRAL_ACCEPTED", "REFERRAL_UPDATED", "REFERRAL_CANCELLED");
+  }
+
+  @Test
+  void restCancellationCancelsTheTrackingTask() {
+    HttpResponse<String> created = gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
+    ServiceRequest referral = gateway.fhir().read().resource(ServiceRequest.class).withId(idFromLocation(created)).execute();
+
+    referral.setStatus(ServiceRequest.ServiceRequestStatus.ENTEREDINERROR);
+    gateway.fhir().update().resource(referral).execute();
+
+    assertThat(tasksFocusedOn(referral.getIdPart())).singleElement()
+        .satisfies(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
+  }
+
+  @Test
+  void referralForAnUnknownPatientIsRefusedWith404() {
+    ServiceRequest referral = referralFor("does-not-exist");
+
+    HttpResponse<String> response = gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referral));
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(GatewayClient.outcome(response).getIssueFirstRep().getDiagnostics()).contains("ServiceRequest.subject");
+    assertThat(searchByIdentifier(referral)).isZero();
+  }
+
+  @Test
+  void updateAgainstAStaleVersionIsRefusedWith409() {
+    HttpResponse<String> created = gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
+    String id = idFromLocation(created);
+    ServiceRequest referral = gateway.fhir().read().resource(ServiceRequest.class).withId(id).execute();
+    gateway.fhir().update().resource(referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.ROUTINE)).execute();
+
+    HttpResponse<String> stale = gateway.send(gateway.request("/fhir/ServiceRequest/" + id)
+        .header("Content-Type", "application/fhir+json")
+        .header("If-Match", "W/\"1\"")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json(referral))));
+
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(GatewayClient.outcome(stale).getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+  }
+
+  @Test
+  void messageForAnotherEventIsRefusedWithABarsCode() {
+    Bundle message = TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
+    ((MessageHeader) message.getEntryFirstRep().getResource()).getEventCoding().setCode("servicerequest-response");
+
+    HttpResponse<String> response = postMessage(message);
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    OperationOutcome.OperationOutcomeIssueComponent issue = GatewayClient.outcome(response).getIssueFirstRep();
+    assertThat(issue.getDetails().getCodingFirstRep().getCode()).isEqualTo("REC_UNPROCESSABLE_ENTITY");
+    assertThat(issue.getExpression()).extracting(e -> e.getValue()).containsExactly("Bundle.entry[0].resource.eventCoding");
+  }
+
+  @Test
+  void messageWhoseFocusIsNotAReferralIsRefusedAsABadRequest() {
+    Bundle message = TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
+    // The focus is the Patient entry: a well-formed message, but not a referral.
+    ((MessageHeader) message.getEntryFirstRep().getResource()).getFocusFirstRep()
+        .setReference(message.getEntry().get(1).getFullUrl());
+
+    HttpResponse<String> response = postMessage(message);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(GatewayClient.outcome(response).getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
+        .isEqualTo("REC_BAD_REQUEST");
+  }
+
+  @Test
+  void bundleThatIsNotAMessageIsRefusedAsABadRequest() {
+    Bundle notAMessage = TestReferrals.transaction(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"));
+
+    HttpResponse<String> response = postMessage(notAMessage);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(GatewayClient.outcome(response).getIssueFirstRep().getExpression())
+        .extracting(e -> e.getValue()).containsExactly("Bundle.type");
+  }
+
+  private Bundle processMessage(Bundle message) {
+    HttpResponse<String> response = postMessage(message);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+  }
+
+  private HttpResponse<String> postMessage(Bundle message) {
+    return gateway.post("/fhir/$process-message", "application/fhir+json", json(message));
+  }
+
+  private String patient() {
+    return gateway.fhir().create().resource(TestReferrals.youngPerson(NhsNumbers.next())).execute().getId().getIdPart();
+  }
+
+  private static ServiceRequest referralFor(String patientId) {
+    return TestReferrals.eatingDisorderReferral("Low mood").setSubject(new Reference("Patient/" + patientId));
+  }
+
+  private List<String> outboxEvents(String referralId) {
+    return database.queryForList(
+        "SELECT EVENT_TYPE FROM GW_OUTBOX_EVENT WHERE FOCUS LIKE ? ORDER BY ID",
+        String.class, "ServiceRequest/" + referralId + "/_history/%");
+  }
+
+  private List<Task> tasksFocusedOn(String referralId) {
+    Bundle found = gateway.fhir().search().byUrl("Task?focus=ServiceRequest/" + referralId)
+        .returnBundle(Bundle.class).execute();
+    return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
+  }
+
+  private int searchByIdentifier(ServiceRequest referral) {
+    return gateway.fhir().search().forResource(ServiceRequest.class)
+        .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(
+            referral.getIdentifierFirstRep().getSystem(), referral.getIdentifierFirstRep().getValue()))
+        .returnBundle(Bundle.class).execute().getTotal();
+  }
+
+  private static String json(org.hl7.fhir.r4.model.Resource resource) {
+    return GatewayClient.FHIR.newJsonParser().encodeResourceToString(resource);
+  }
+
+  private static String idFromLocation(HttpResponse<String> response) {
+    return new org.hl7.fhir.r4.model.IdType(response.headers().firstValue("Location").orElseThrow()).getIdPart();
+  }
+}
