@@ -1,0 +1,90 @@
+package org.cypmh.gateway.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged gateway ({@code gateway/target/gateway-exec.jar}) run as a separate operating-system
+ * process, so a test can kill it the way a crash or an OOM killer would.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+  private static final Path JAR = Path.of("..", "gateway", "target", "gateway-exec.jar").toAbsolutePath().normalize();
+
+  private final Process process;
+  private final int port;
+
+  private GatewayProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static GatewayProcess start(Path dataDir, Path log) throws IOException {
+    if (!Files.exists(JAR)) {
+      throw new IllegalStateException("Build the gateway first (mvn package): " + JAR + " is missing");
+    }
+    int port = freePort();
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-jar", JAR.toString(),
+        "--server.port=" + port,
+        "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    GatewayProcess gateway = new GatewayProcess(process, port);
+    gateway.awaitReady();
+    return gateway;
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** SIGKILL: no shutdown hooks, no graceful close, in-flight requests cut off. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: the gateway finishes in-flight requests and closes its database cleanly. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private void awaitReady() {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build();
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("The gateway process exited with " + process.exitValue());
+      }
+      return http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    });
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
