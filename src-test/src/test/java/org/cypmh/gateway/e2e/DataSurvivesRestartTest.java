@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.cypmh.gateway.GatewayApplication;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.ValueSet;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,6 +39,39 @@ class DataSurvivesRestartTest {
       assertThat(byWords.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
           .containsExactly(referralId);
     }
+  }
+
+  @Test
+  void terminologyIsLoadedOnceAndLeftAloneOnRestart() throws Exception {
+    Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "restart-");
+    try (ConfigurableApplicationContext first = start(dataDir)) {
+      assertThat(snomedLookup(new GatewayClient(port(first)))).isEqualTo("Eating disorder");
+    }
+
+    try (ConfigurableApplicationContext second = start(dataDir)) {
+      GatewayClient gateway = new GatewayClient(port(second));
+      Bundle pathways = gateway.fhir().search()
+          .byUrl("CodeSystem?url=https://cypmh-gateway.org/fhir/CodeSystem/cypmh-referral-pathway")
+          .returnBundle(Bundle.class).execute();
+      Bundle snomed = gateway.fhir().search().byUrl("CodeSystem?url=http://snomed.info/sct")
+          .returnBundle(Bundle.class).execute();
+      ValueSet reasons = GatewayClient.FHIR.newJsonParser().parseResource(ValueSet.class, gateway.get(
+          "/fhir/ValueSet/$expand?url=https://cypmh-gateway.org/fhir/ValueSet/cypmh-referral-reason").body());
+
+      assertThat(pathways.getEntry()).singleElement()
+          .satisfies(e -> assertThat(e.getResource().getMeta().getVersionId()).isEqualTo("1"));
+      assertThat(snomed.getEntry()).hasSize(1);
+      assertThat(snomedLookup(gateway)).isEqualTo("Eating disorder");
+      // Every reason-for-referral concept of the seed, once: none lost, none duplicated.
+      assertThat(reasons.getExpansion().getContains()).extracting(c -> c.getCode())
+          .hasSize(29).doesNotHaveDuplicates();
+    }
+  }
+
+  private static String snomedLookup(GatewayClient gateway) {
+    Parameters result = GatewayClient.FHIR.newJsonParser().parseResource(Parameters.class,
+        gateway.get("/fhir/CodeSystem/$lookup?system=http://snomed.info/sct&code=72366004").body());
+    return result.getParameterValue("display").primitiveValue();
   }
 
   private static ConfigurableApplicationContext start(Path dataDir) {
