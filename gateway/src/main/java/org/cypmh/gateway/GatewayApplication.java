@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Bean;
  * The CYPMH gateway: a HAPI FHIR R4 JPA server at {@code /fhir} with the gateway's own intake,
  * routing, consent and audit around it.
  */
-// HAPI builds its own entity manager factory (StorageConfig) and runs its own scheduler. The rest are
+// HAPI builds its own entity manager factory (StorageConfig) and runs its own scheduler. The rest
+// are
 // on the classpath only as HAPI's optional extras (Elasticsearch backend, narratives, migrations).
 @SpringBootApplication(
     exclude = {

@@ -28,8 +28,9 @@ public final class ProfileValidator {
   }
 
   /**
-   * A validator, already warmed up, that applies {@link ConformancePackage#PROFILE_BY_RESOURCE_TYPE} to every resource
-   * of those types (root, Bundle entries, contained), whether or not it claims the profile.
+   * A validator, already warmed up, that applies {@link
+   * ConformancePackage#PROFILE_BY_RESOURCE_TYPE} to every resource of those types (root, Bundle
+   * entries, contained), whether or not it claims the profile.
    */
   public static ProfileValidator create(FhirContext fhirContext, IValidationSupport chain) {
     return create(fhirContext, chain, ConformancePackage.PROFILE_BY_RESOURCE_TYPE);

@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPageSize largest {@code _count} honoured.
  * @param maxRequestSize largest request body accepted; larger bodies get 413 (default 5MB).
  * @param resourceTypes the FHIR resource types the gateway stores and serves; any other type is
- *     answered 404. Keeping the list to what the gateway uses keeps start-up fast and the API small.
+ *     answered 404. Keeping the list to what the gateway uses keeps start-up fast and the API
+ *     small.
  */
 @Validated
 @ConfigurationProperties("gateway.fhir")

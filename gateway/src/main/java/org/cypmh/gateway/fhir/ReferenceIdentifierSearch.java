@@ -56,7 +56,8 @@ class ReferenceIdentifierSearch implements FhirServerInterceptor {
     Map<String, String[]> rewritten = new LinkedHashMap<>();
     parameters.forEach(
         (name, values) -> {
-          String newName = name.endsWith(MODIFIER) ? chained(request.getResourceName(), name, values) : name;
+          String newName =
+              name.endsWith(MODIFIER) ? chained(request.getResourceName(), name, values) : name;
           rewritten.merge(newName, values, ReferenceIdentifierSearch::concat);
         });
     request.setParameters(rewritten);
@@ -70,9 +71,14 @@ class ReferenceIdentifierSearch implements FhirServerInterceptor {
       Set<String> candidates = servedTargets(resourceType, param);
       if (candidates.size() != 1) {
         throw new InvalidRequestException(
-            name + " needs an identifier system the gateway recognises ("
+            name
+                + " needs an identifier system the gateway recognises ("
                 + String.join(", ", new TreeSet<>(TYPE_BY_IDENTIFIER_SYSTEM.keySet()))
-                + ") or a typed chain such as " + param + ":" + first(candidates) + ".identifier");
+                + ") or a typed chain such as "
+                + param
+                + ":"
+                + first(candidates)
+                + ".identifier");
       }
       targetType = candidates.iterator().next();
     }
@@ -95,13 +101,17 @@ class ReferenceIdentifierSearch implements FhirServerInterceptor {
   }
 
   private Set<String> servedTargets(String resourceType, String param) {
-    RuntimeSearchParam definition = searchParams.getActiveSearchParam(
-        resourceType, param, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
+    RuntimeSearchParam definition =
+        searchParams.getActiveSearchParam(
+            resourceType, param, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
     if (definition == null) {
-      throw new InvalidRequestException("Unknown search parameter " + param + " for " + resourceType);
+      throw new InvalidRequestException(
+          "Unknown search parameter " + param + " for " + resourceType);
     }
     Set<String> served = new TreeSet<>();
-    definition.getTargets().stream().filter(daoRegistry::isResourceTypeSupported).forEach(served::add);
+    definition.getTargets().stream()
+        .filter(daoRegistry::isResourceTypeSupported)
+        .forEach(served::add);
     return served;
   }
 

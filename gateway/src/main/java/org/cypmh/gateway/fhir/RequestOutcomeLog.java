@@ -32,7 +32,9 @@ class RequestOutcomeLog implements FhirServerInterceptor {
   private static void write(RequestDetails request, int status) {
     long millis = request.getRequestStopwatch().getMillis();
     String operation =
-        request.getRestOperationType() == null ? "unknown" : request.getRestOperationType().getCode();
+        request.getRestOperationType() == null
+            ? "unknown"
+            : request.getRestOperationType().getCode();
     String resourceType = request.getResourceName() == null ? "-" : request.getResourceName();
     log.atInfo()
         .addKeyValue("requestId", request.getRequestId())

@@ -62,14 +62,11 @@ class RequestSizeLimit {
           .addIssue()
           .setSeverity(OperationOutcome.IssueSeverity.ERROR)
           .setCode(OperationOutcome.IssueType.TOOLONG)
-          .setDiagnostics(
-              "Request body exceeds the gateway's limit of " + maxBytes + " bytes.");
+          .setDiagnostics("Request body exceeds the gateway's limit of " + maxBytes + " bytes.");
       response.setStatus(413);
       response.setContentType(Constants.CT_FHIR_JSON_NEW + ";charset=UTF-8");
       response.setHeader("Connection", "close");
-      response
-          .getWriter()
-          .write(fhirContext.newJsonParser().encodeResourceToString(outcome));
+      response.getWriter().write(fhirContext.newJsonParser().encodeResourceToString(outcome));
     }
   }
 

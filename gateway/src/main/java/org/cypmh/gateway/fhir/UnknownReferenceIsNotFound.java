@@ -8,9 +8,9 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.springframework.stereotype.Component;
 
 /**
- * A referral pointing at a Patient (or any resource) the gateway does not hold is answered 404,
- * as partners expect for "the thing you referred to is not here"; HAPI answers it 400 with its
- * stable message code HAPI-1094, whose OperationOutcome (naming the element) is kept.
+ * A referral pointing at a Patient (or any resource) the gateway does not hold is answered 404, as
+ * partners expect for "the thing you referred to is not here"; HAPI answers it 400 with its stable
+ * message code HAPI-1094, whose OperationOutcome (naming the element) is kept.
  */
 @Component
 class UnknownReferenceIsNotFound implements FhirServerInterceptor {

@@ -9,8 +9,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * The error codes a BaRS receiver answers with (NHS "http-error-codes"), so a sender's BaRS
- * client can act on them as it would with any other BaRS service.
+ * The error codes a BaRS receiver answers with (NHS "http-error-codes"), so a sender's BaRS client
+ * can act on them as it would with any other BaRS service.
  */
 enum BarsError {
   REC_BAD_REQUEST(400, OperationOutcome.IssueType.INVALID),
@@ -31,12 +31,15 @@ enum BarsError {
   /** An exception HAPI turns into this status with an OperationOutcome carrying the BaRS code. */
   BaseServerResponseException exception(String diagnostics, String expression) {
     OperationOutcome outcome = new OperationOutcome();
-    OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(issueType)
-        .setDetails(new CodeableConcept().addCoding(
-            new org.hl7.fhir.r4.model.Coding(SYSTEM, name(), null)))
-        .setDiagnostics(diagnostics);
+    OperationOutcome.OperationOutcomeIssueComponent issue =
+        outcome
+            .addIssue()
+            .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+            .setCode(issueType)
+            .setDetails(
+                new CodeableConcept()
+                    .addCoding(new org.hl7.fhir.r4.model.Coding(SYSTEM, name(), null)))
+            .setDiagnostics(diagnostics);
     if (expression != null) {
       issue.addExpression(expression);
     }

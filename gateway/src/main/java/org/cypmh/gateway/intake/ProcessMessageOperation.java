@@ -73,18 +73,26 @@ class ProcessMessageOperation implements FhirOperations {
     Bundle response = new Bundle();
     response.setType(Bundle.BundleType.MESSAGE);
     response.setTimestamp(Date.from(clock.instant()));
-    response.getIdentifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + UUID.randomUUID());
+    response
+        .getIdentifier()
+        .setSystem("urn:ietf:rfc:3986")
+        .setValue("urn:uuid:" + UUID.randomUUID());
 
     MessageHeader header = new MessageHeader();
     header.setId(UUID.randomUUID().toString());
     header.setEvent(request.getEvent());
-    header.getResponse()
+    header
+        .getResponse()
         .setIdentifier(request.getIdElement().getIdPart())
         .setCode(MessageHeader.ResponseType.OK);
     header.getSource().setEndpoint("urn:cypmh-gateway");
-    request.getDestination().stream().findFirst()
+    request.getDestination().stream()
+        .findFirst()
         .ifPresent(d -> header.getSource().setEndpoint(d.getEndpoint()).setName(d.getName()));
-    header.addDestination().setEndpoint(request.getSource().getEndpoint()).setName(request.getSource().getName());
+    header
+        .addDestination()
+        .setEndpoint(request.getSource().getEndpoint())
+        .setName(request.getSource().getName());
     header.addFocus(new Reference(referral.getIdElement().toUnqualifiedVersionless().getValue()));
     add(response, header);
     add(response, referral);
@@ -93,10 +101,10 @@ class ProcessMessageOperation implements FhirOperations {
   }
 
   private static void add(Bundle bundle, Resource resource) {
-    String fullUrl = resource instanceof MessageHeader
-        ? "urn:uuid:" + resource.getIdElement().getIdPart()
-        : resource.getIdElement().toUnqualifiedVersionless().getValue();
+    String fullUrl =
+        resource instanceof MessageHeader
+            ? "urn:uuid:" + resource.getIdElement().getIdPart()
+            : resource.getIdElement().toUnqualifiedVersionless().getValue();
     bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
   }
-
 }

@@ -6,9 +6,9 @@ import ca.uhn.fhir.jpa.api.model.ResourceVersionConflictResolutionStrategy;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -57,8 +57,10 @@ class ReferralIdempotency implements FhirServerInterceptor {
       return Optional.empty();
     }
     try {
-      IBaseResource resource = encoding.newParser(request.getFhirContext())
-          .parseResource(new String(request.loadRequestContents(), StandardCharsets.UTF_8));
+      IBaseResource resource =
+          encoding
+              .newParser(request.getFhirContext())
+              .parseResource(new String(request.loadRequestContents(), StandardCharsets.UTF_8));
       return resource instanceof ServiceRequest referral ? Optional.of(referral) : Optional.empty();
     } catch (DataFormatException e) {
       // HAPI parses the body again and answers 400 with its own message.
@@ -80,7 +82,8 @@ class ReferralIdempotency implements FhirServerInterceptor {
   /** A concurrent identical submission lost the race on the match URL: run it again. */
   @Hook(Pointcut.STORAGE_VERSION_CONFLICT)
   ResourceVersionConflictResolutionStrategy retryConflicts(RequestDetails request) {
-    ResourceVersionConflictResolutionStrategy strategy = new ResourceVersionConflictResolutionStrategy();
+    ResourceVersionConflictResolutionStrategy strategy =
+        new ResourceVersionConflictResolutionStrategy();
     boolean referralWrite =
         "ServiceRequest".equals(request.getResourceName())
             || request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
@@ -96,8 +99,13 @@ class ReferralIdempotency implements FhirServerInterceptor {
     if (identifier.isEmpty()) {
       return Optional.empty();
     }
-    StringBuilder url = new StringBuilder("identifier=")
-        .append(encode(escape(identifier.get().getSystem()) + "|" + escape(identifier.get().getValue())));
+    StringBuilder url =
+        new StringBuilder("identifier=")
+            .append(
+                encode(
+                    escape(identifier.get().getSystem())
+                        + "|"
+                        + escape(identifier.get().getValue())));
     String requester = referral.getRequester().getReference();
     if (requester != null && requester.startsWith("Organization/")) {
       url.append("&requester=").append(encode(requester));

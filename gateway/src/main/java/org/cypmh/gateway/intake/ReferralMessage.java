@@ -11,10 +11,11 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 
 /**
  * A BaRS referral message, checked: a message Bundle that starts with a MessageHeader for the
- * {@code servicerequest-request} event, whose focus is a ServiceRequest in the Bundle. Knows how
- * to store itself as a FHIR transaction.
+ * {@code servicerequest-request} event, whose focus is a ServiceRequest in the Bundle. Knows how to
+ * store itself as a FHIR transaction.
  */
-record ReferralMessage(MessageHeader header, Bundle bundle, Reason reason, int referralIndexInMessage) {
+record ReferralMessage(
+    MessageHeader header, Bundle bundle, Reason reason, int referralIndexInMessage) {
 
   static final String EVENT_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
   static final String REASON_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
@@ -31,12 +32,14 @@ record ReferralMessage(MessageHeader header, Bundle bundle, Reason reason, int r
     if (message.getType() != Bundle.BundleType.MESSAGE) {
       throw BarsError.REC_BAD_REQUEST.exception("Bundle.type must be 'message'", "Bundle.type");
     }
-    if (message.getEntry().isEmpty() || !(message.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
+    if (message.getEntry().isEmpty()
+        || !(message.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
       throw BarsError.REC_BAD_REQUEST.exception(
           "The first entry of a message must be a MessageHeader", "Bundle.entry[0].resource");
     }
     if (!(header.getEvent() instanceof Coding event)
-        || !EVENT_SYSTEM.equals(event.getSystem()) || !EVENT.equals(event.getCode())) {
+        || !EVENT_SYSTEM.equals(event.getSystem())
+        || !EVENT.equals(event.getCode())) {
       throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
           "This gateway processes the event " + EVENT_SYSTEM + "|" + EVENT + " only",
           "Bundle.entry[0].resource.eventCoding");
@@ -58,17 +61,21 @@ record ReferralMessage(MessageHeader header, Bundle bundle, Reason reason, int r
   }
 
   private static Reason reason(MessageHeader header) {
-    Coding reason = header.getReason().getCoding().stream()
-        .filter(c -> REASON_SYSTEM.equals(c.getSystem())).findFirst().orElse(null);
+    Coding reason =
+        header.getReason().getCoding().stream()
+            .filter(c -> REASON_SYSTEM.equals(c.getSystem()))
+            .findFirst()
+            .orElse(null);
     if (reason == null || reason.getCode() == null) {
       return Reason.NEW;
     }
     return switch (reason.getCode()) {
       case "new" -> Reason.NEW;
       case "update" -> Reason.UPDATE;
-      default -> throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
-          "MessageHeader.reason must be 'new' or 'update', not '" + reason.getCode() + "'",
-          "Bundle.entry[0].resource.reason");
+      default ->
+          throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+              "MessageHeader.reason must be 'new' or 'update', not '" + reason.getCode() + "'",
+              "Bundle.entry[0].resource.reason");
     };
   }
 
@@ -90,22 +97,34 @@ record ReferralMessage(MessageHeader header, Bundle bundle, Reason reason, int r
    */
   Bundle asTransaction() {
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    for (Bundle.BundleEntryComponent entry : bundle.getEntry().subList(1, bundle.getEntry().size())) {
-      Bundle.BundleEntryComponent copy = transaction.addEntry()
-          .setFullUrl(entry.getFullUrl())
-          .setResource(entry.getResource().copy());
+    for (Bundle.BundleEntryComponent entry :
+        bundle.getEntry().subList(1, bundle.getEntry().size())) {
+      Bundle.BundleEntryComponent copy =
+          transaction
+              .addEntry()
+              .setFullUrl(entry.getFullUrl())
+              .setResource(entry.getResource().copy());
       Bundle.BundleEntryRequestComponent request = copy.getRequest();
       String type = entry.getResource().fhirType();
-      if (entry.getResource() instanceof Patient patient && nhsNumber(patient.getIdentifier()) != null) {
-        request.setMethod(Bundle.HTTPVerb.POST).setUrl(type)
+      if (entry.getResource() instanceof Patient patient
+          && nhsNumber(patient.getIdentifier()) != null) {
+        request
+            .setMethod(Bundle.HTTPVerb.POST)
+            .setUrl(type)
             .setIfNoneExist("identifier=" + NHS_NUMBER + "|" + nhsNumber(patient.getIdentifier()));
-      } else if (entry.getResource() instanceof ServiceRequest referral && reason == Reason.UPDATE) {
-        Identifier identifier = referral.getIdentifier().stream()
-            .filter(i -> i.hasSystem() && i.hasValue()).findFirst()
-            .orElseThrow(() -> BarsError.REC_UNPROCESSABLE_ENTITY.exception(
-                "An update must carry the referrer's identifier of the referral it changes",
-                "ServiceRequest.identifier"));
-        request.setMethod(Bundle.HTTPVerb.PUT)
+      } else if (entry.getResource() instanceof ServiceRequest referral
+          && reason == Reason.UPDATE) {
+        Identifier identifier =
+            referral.getIdentifier().stream()
+                .filter(i -> i.hasSystem() && i.hasValue())
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+                            "An update must carry the referrer's identifier of the referral it changes",
+                            "ServiceRequest.identifier"));
+        request
+            .setMethod(Bundle.HTTPVerb.PUT)
             .setUrl(type + "?identifier=" + identifier.getSystem() + "|" + identifier.getValue());
       } else {
         request.setMethod(Bundle.HTTPVerb.POST).setUrl(type);
@@ -120,8 +139,10 @@ record ReferralMessage(MessageHeader header, Bundle bundle, Reason reason, int r
   }
 
   private static String nhsNumber(List<Identifier> identifiers) {
-    return identifiers.stream().filter(i -> NHS_NUMBER.equals(i.getSystem())).map(Identifier::getValue)
-        .findFirst().orElse(null);
+    return identifiers.stream()
+        .filter(i -> NHS_NUMBER.equals(i.getSystem()))
+        .map(Identifier::getValue)
+        .findFirst()
+        .orElse(null);
   }
-
 }

@@ -33,7 +33,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ReferralTracking implements FhirServerInterceptor {
 
-  static final String TASK_PROFILE = "https://cypmh-gateway.org/fhir/StructureDefinition/cypmh-referral-task";
+  static final String TASK_PROFILE =
+      "https://cypmh-gateway.org/fhir/StructureDefinition/cypmh-referral-task";
+
   /** RequestDetails user data: referral id to tracking Task id, for the response. */
   static final String TASKS_BY_REFERRAL = ReferralTracking.class.getName() + ".tasks";
 
@@ -55,10 +57,15 @@ class ReferralTracking implements FhirServerInterceptor {
     if (!(resource instanceof ServiceRequest referral)) {
       return;
     }
-    String taskId = taskDao().create(trackingTask(referral), new SystemRequestDetails())
-        .getId().toUnqualifiedVersionless().getValue();
-    entityManager.persist(new OutboxEvent(
-        OutboxEvent.Type.REFERRAL_ACCEPTED, versioned(referral), taskId, clock.instant()));
+    String taskId =
+        taskDao()
+            .create(trackingTask(referral), new SystemRequestDetails())
+            .getId()
+            .toUnqualifiedVersionless()
+            .getValue();
+    entityManager.persist(
+        new OutboxEvent(
+            OutboxEvent.Type.REFERRAL_ACCEPTED, versioned(referral), taskId, clock.instant()));
     remember(request, referral, taskId);
   }
 
@@ -67,24 +74,32 @@ class ReferralTracking implements FhirServerInterceptor {
     if (!(current instanceof ServiceRequest referral)) {
       return;
     }
-    boolean cancelled = CANCELLED.contains(referral.getStatus())
-        && !CANCELLED.contains(((ServiceRequest) previous).getStatus());
+    boolean cancelled =
+        CANCELLED.contains(referral.getStatus())
+            && !CANCELLED.contains(((ServiceRequest) previous).getStatus());
     Optional<Task> task = trackingTaskOf(referral);
     if (cancelled) {
       task.ifPresent(this::cancel);
     }
-    String taskId = task.map(t -> t.getIdElement().toUnqualifiedVersionless().getValue()).orElse(null);
-    entityManager.persist(new OutboxEvent(
-        cancelled ? OutboxEvent.Type.REFERRAL_CANCELLED : OutboxEvent.Type.REFERRAL_UPDATED,
-        versioned(referral), taskId, clock.instant()));
+    String taskId =
+        task.map(t -> t.getIdElement().toUnqualifiedVersionless().getValue()).orElse(null);
+    entityManager.persist(
+        new OutboxEvent(
+            cancelled ? OutboxEvent.Type.REFERRAL_CANCELLED : OutboxEvent.Type.REFERRAL_UPDATED,
+            versioned(referral),
+            taskId,
+            clock.instant()));
     remember(request, referral, taskId);
   }
 
   /** The tracking Task of a stored referral, if it has one. */
   Optional<Task> trackingTaskOf(ServiceRequest referral) {
-    SearchParameterMap byFocus = SearchParameterMap.newSynchronous(
-        Task.SP_FOCUS, new ReferenceParam(referral.getIdElement().toUnqualifiedVersionless().getValue()));
-    List<IBaseResource> found = taskDao().search(byFocus, new SystemRequestDetails()).getAllResources();
+    SearchParameterMap byFocus =
+        SearchParameterMap.newSynchronous(
+            Task.SP_FOCUS,
+            new ReferenceParam(referral.getIdElement().toUnqualifiedVersionless().getValue()));
+    List<IBaseResource> found =
+        taskDao().search(byFocus, new SystemRequestDetails()).getAllResources();
     return found.stream().map(Task.class::cast).findFirst();
   }
 
@@ -93,8 +108,9 @@ class ReferralTracking implements FhirServerInterceptor {
     task.getMeta().addProfile(TASK_PROFILE);
     task.setStatus(Task.TaskStatus.REQUESTED);
     task.setIntent(Task.TaskIntent.ORDER);
-    task.setPriority(Task.TaskPriority.fromCode(
-        referral.hasPriority() ? referral.getPriority().toCode() : "routine"));
+    task.setPriority(
+        Task.TaskPriority.fromCode(
+            referral.hasPriority() ? referral.getPriority().toCode() : "routine"));
     task.setFocus(new Reference(referral.getIdElement().toUnqualifiedVersionless().getValue()));
     task.setFor(referral.getSubject().copy());
     task.setRequester(referral.getRequester().copy());
@@ -116,7 +132,10 @@ class ReferralTracking implements FhirServerInterceptor {
     if (request == null || taskId == null) {
       return;
     }
-    ((Map<String, String>) request.getUserData().computeIfAbsent(TASKS_BY_REFERRAL, k -> new HashMap<String, String>()))
+    ((Map<String, String>)
+            request
+                .getUserData()
+                .computeIfAbsent(TASKS_BY_REFERRAL, k -> new HashMap<String, String>()))
         .put(referral.getIdElement().toUnqualifiedVersionless().getValue(), taskId);
   }
 

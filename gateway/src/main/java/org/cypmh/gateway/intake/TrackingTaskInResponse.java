@@ -33,11 +33,16 @@ class TrackingTaskInResponse implements FhirServerInterceptor {
   void decorate(ServletRequestDetails request, ResponseDetails response) {
     Map<String, String> tasks = tasksOf(request);
     RestOperationTypeEnum operation = request.getRestOperationType();
-    if (operation == RestOperationTypeEnum.CREATE && response.getResponseResource() instanceof ServiceRequest referral) {
+    if (operation == RestOperationTypeEnum.CREATE
+        && response.getResponseResource() instanceof ServiceRequest referral) {
       String id = referral.getIdElement().toUnqualifiedVersionless().getValue();
-      String task = tasks.containsKey(id)
-          ? tasks.get(id)
-          : tracking.trackingTaskOf(referral).map(t -> t.getIdElement().toUnqualifiedVersionless().getValue()).orElse(null);
+      String task =
+          tasks.containsKey(id)
+              ? tasks.get(id)
+              : tracking
+                  .trackingTaskOf(referral)
+                  .map(t -> t.getIdElement().toUnqualifiedVersionless().getValue())
+                  .orElse(null);
       if (task != null) {
         request.getServletResponse().addHeader(HEADER, task);
       }
@@ -47,7 +52,8 @@ class TrackingTaskInResponse implements FhirServerInterceptor {
     }
   }
 
-  private void annotate(Bundle.BundleEntryResponseComponent entryResponse, Map<String, String> tasks) {
+  private void annotate(
+      Bundle.BundleEntryResponseComponent entryResponse, Map<String, String> tasks) {
     if (!entryResponse.hasLocation()) {
       return;
     }
@@ -60,11 +66,16 @@ class TrackingTaskInResponse implements FhirServerInterceptor {
     if (task == null) {
       ServiceRequest stub = new ServiceRequest();
       stub.setId(id);
-      task = tracking.trackingTaskOf(stub).map(t -> t.getIdElement().toUnqualifiedVersionless().getValue()).orElse(null);
+      task =
+          tracking
+              .trackingTaskOf(stub)
+              .map(t -> t.getIdElement().toUnqualifiedVersionless().getValue())
+              .orElse(null);
     }
     if (task != null) {
       OperationOutcome outcome = new OperationOutcome();
-      outcome.addIssue()
+      outcome
+          .addIssue()
           .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
           .setCode(OperationOutcome.IssueType.INFORMATIONAL)
           .setDiagnostics("Referral " + id + " is tracked by " + task)

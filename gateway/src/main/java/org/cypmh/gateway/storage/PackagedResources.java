@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stores conformance and terminology resources the gateway ships with (fixed ids), idempotently: a
- * resource whose stored copy already equals the packaged one is left alone, so a restart creates
- * no new version and triggers no re-indexing.
+ * resource whose stored copy already equals the packaged one is left alone, so a restart creates no
+ * new version and triggers no re-indexing.
  */
 @Component
 public class PackagedResources {
@@ -37,7 +37,9 @@ public class PackagedResources {
   }
 
   private static Optional<MetadataResource> read(
-      IFhirResourceDao<MetadataResource> dao, MetadataResource packaged, SystemRequestDetails request) {
+      IFhirResourceDao<MetadataResource> dao,
+      MetadataResource packaged,
+      SystemRequestDetails request) {
     try {
       return Optional.of(dao.read(packaged.getIdElement().toUnqualifiedVersionless(), request));
     } catch (ResourceNotFoundException e) {

@@ -1,7 +1,7 @@
 package org.cypmh.gateway.storage;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
@@ -26,9 +26,9 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
- * HAPI's JPA storage (R4) on the configured data source, with Hibernate Search for {@code _text} and
- * {@code _content}. Hibernate settings come from {@code spring.jpa.properties.*} in the profile's
- * yaml (dialect, Hibernate Search backend).
+ * HAPI's JPA storage (R4) on the configured data source, with Hibernate Search for {@code _text}
+ * and {@code _content}. Hibernate settings come from {@code spring.jpa.properties.*} in the
+ * profile's yaml (dialect, Hibernate Search backend).
  */
 @Configuration(proxyBeanMethods = false)
 @Import({

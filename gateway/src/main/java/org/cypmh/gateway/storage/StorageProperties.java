@@ -8,9 +8,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where the gateway keeps its data.
  *
- * @param dataDir root folder for the embedded H2 database and the Lucene full-text index
- *     (default {@code ./data}); both survive a restart. Absolute, or relative starting with
- *     {@code ./}: H2 refuses implicitly relative paths.
+ * @param dataDir root folder for the embedded H2 database and the Lucene full-text index (default
+ *     {@code ./data}); both survive a restart. Absolute, or relative starting with {@code ./}: H2
+ *     refuses implicitly relative paths.
  * @param searchIndexDir folder of the Hibernate Search Lucene index (default {@code
  *     <data-dir>/lucene}).
  */

@@ -17,8 +17,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Finds concepts of a code system by words in their display, through Hibernate Search over HAPI's
- * terminology index: every word of the filter must start a word of the display, in any order
- * ("eat dis" finds "Eating disorder"), best matches first.
+ * terminology index: every word of the filter must start a word of the display, in any order ("eat
+ * dis" finds "Eating disorder"), best matches first.
  */
 @Component
 class ConceptSearch {
@@ -53,15 +53,29 @@ class ConceptSearch {
     List<List<?>> hits =
         Search.session(entityManager)
             .search(TermConcept.class)
-            .select(f -> f.composite()
-                .from(f.field("myCode", String.class), f.field("myDisplay", String.class), f.score())
-                .asList())
-            .where(f -> f.bool(clauses -> {
-              clauses.filter(f.match().field("myCodeSystemVersionPid").matching(versionPid));
-              words.forEach(word -> clauses.must(startsAWord(f, word)));
-              // A display that contains the filter as a phrase ranks above scattered matches.
-              clauses.should(f.phrase().field("myDisplay").matching(String.join(" ", words)).boost(2f));
-            }))
+            .select(
+                f ->
+                    f.composite()
+                        .from(
+                            f.field("myCode", String.class),
+                            f.field("myDisplay", String.class),
+                            f.score())
+                        .asList())
+            .where(
+                f ->
+                    f.bool(
+                        clauses -> {
+                          clauses.filter(
+                              f.match().field("myCodeSystemVersionPid").matching(versionPid));
+                          words.forEach(word -> clauses.must(startsAWord(f, word)));
+                          // A display that contains the filter as a phrase ranks above scattered
+                          // matches.
+                          clauses.should(
+                              f.phrase()
+                                  .field("myDisplay")
+                                  .matching(String.join(" ", words))
+                                  .boost(2f));
+                        }))
             .sort(f -> f.score())
             .fetchHits(limit);
     List<Match> matches = new ArrayList<>(hits.size());
@@ -71,8 +85,7 @@ class ConceptSearch {
     return matches;
   }
 
-  private static PredicateFinalStep startsAWord(
-      SearchPredicateFactory f, String word) {
+  private static PredicateFinalStep startsAWord(SearchPredicateFactory f, String word) {
     if (word.length() < MIN_GRAM) {
       return f.wildcard().field("myDisplay").matching(word + "*");
     }
@@ -85,5 +98,4 @@ class ConceptSearch {
         .filter(w -> !w.isBlank())
         .toList();
   }
-
 }

@@ -83,8 +83,20 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
       RequestDetails requestDetails) {
     boolean ranked = filter != null && !filter.isEmpty() && valueSet == null;
     if (!ranked) {
-      return super.expand(servletRequest, id, valueSet, url, valueSetVersion, filter, context,
-          contextDirection, offset, count, displayLanguage, includeHierarchy, requestDetails);
+      return super.expand(
+          servletRequest,
+          id,
+          valueSet,
+          url,
+          valueSetVersion,
+          filter,
+          context,
+          contextDirection,
+          offset,
+          count,
+          displayLanguage,
+          includeHierarchy,
+          requestDetails);
     }
     ValueSet target = resolve(id, url, requestDetails);
     int first = offset == null || offset.getValue() == null ? 0 : offset.getValue();
@@ -101,7 +113,8 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
       return (ValueSet) getDao().read(id, request);
     }
     if (url == null || url.isEmpty()) {
-      throw new InvalidRequestException("$expand needs a ValueSet id, a url or a valueSet parameter");
+      throw new InvalidRequestException(
+          "$expand needs a ValueSet id, a url or a valueSet parameter");
     }
     IBaseResource found = myValidationSupport.fetchValueSet(url.getValue());
     if (found == null) {
@@ -112,11 +125,15 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
 
   private List<ConceptSearch.Match> rankedMembers(ValueSet valueSet, String filter) {
     Set<String> systems = new LinkedHashSet<>();
-    valueSet.getCompose().getInclude().forEach(include -> {
-      if (include.hasSystem()) {
-        systems.add(include.getSystem());
-      }
-    });
+    valueSet
+        .getCompose()
+        .getInclude()
+        .forEach(
+            include -> {
+              if (include.hasSystem()) {
+                systems.add(include.getSystem());
+              }
+            });
     ValidationSupportContext context = new ValidationSupportContext(myValidationSupport);
     ConceptValidationOptions options = new ConceptValidationOptions();
     return systems.stream()
@@ -150,11 +167,25 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     expansion.setTimestamp(new Date());
     expansion.setTotal(members.size());
     expansion.setOffset(first);
-    expansion.addParameter().setName("filter").setValue(new org.hl7.fhir.r4.model.StringType(filter));
-    expansion.addParameter().setName("offset").setValue(new org.hl7.fhir.r4.model.IntegerType(first));
+    expansion
+        .addParameter()
+        .setName("filter")
+        .setValue(new org.hl7.fhir.r4.model.StringType(filter));
+    expansion
+        .addParameter()
+        .setName("offset")
+        .setValue(new org.hl7.fhir.r4.model.IntegerType(first));
     expansion.addParameter().setName("count").setValue(new org.hl7.fhir.r4.model.IntegerType(size));
-    members.stream().skip(first).limit(size).forEach(m ->
-        expansion.addContains().setSystem(m.system()).setCode(m.code()).setDisplay(m.display()));
+    members.stream()
+        .skip(first)
+        .limit(size)
+        .forEach(
+            m ->
+                expansion
+                    .addContains()
+                    .setSystem(m.system())
+                    .setCode(m.code())
+                    .setDisplay(m.display()));
     return result;
   }
 }

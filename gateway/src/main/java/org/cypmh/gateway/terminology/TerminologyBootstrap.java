@@ -27,9 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code $validate-code}, {@code $expand} (filtered through Hibernate Search) and {@code
  * $translate} serve it, and validation uses it.
  *
- * <p>Idempotent: a resource whose stored copy already equals the packaged one is left alone (no
- * new version, no re-indexing); SNOMED CT seed concepts are added only where missing.
- * The gateway reports ready only after this has run.
+ * <p>Idempotent: a resource whose stored copy already equals the packaged one is left alone (no new
+ * version, no re-indexing); SNOMED CT seed concepts are added only where missing. The gateway
+ * reports ready only after this has run.
  */
 @Component
 @Order(1)
@@ -75,8 +75,8 @@ class TerminologyBootstrap implements ApplicationRunner {
 
   /**
    * SNOMED CT is a HAPI "not-present" CodeSystem whose concepts live in the terminology tables (as
-   * a full RF2 load would put them), not in a CodeSystem resource: that is what lets {@code $expand}
-   * filter them through Hibernate Search.
+   * a full RF2 load would put them), not in a CodeSystem resource: that is what lets {@code
+   * $expand} filter them through Hibernate Search.
    */
   private int seedSnomed(CodeSystem fragment) {
     List<ConceptDefinitionComponent> missing =
@@ -96,7 +96,9 @@ class TerminologyBootstrap implements ApplicationRunner {
   private List<ConceptDefinitionComponent> missing(List<ConceptDefinitionComponent> concepts) {
     Map<String, TermConcept> stored =
         termReadSvc
-            .findCodes(TerminologyContent.SNOMED, concepts.stream().map(ConceptDefinitionComponent::getCode).toList())
+            .findCodes(
+                TerminologyContent.SNOMED,
+                concepts.stream().map(ConceptDefinitionComponent::getCode).toList())
             .stream()
             .collect(Collectors.toMap(TermConcept::getCode, Function.identity(), (a, b) -> a));
     // Only missing concepts: a concept already stored (e.g. from a loaded SNOMED CT release, whose

@@ -5,7 +5,10 @@ import org.cypmh.terminology.api.CodeTranslation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The terminology module's translation API, answered by HAPI's JPA terminology (stored ConceptMaps). */
+/**
+ * The terminology module's translation API, answered by HAPI's JPA terminology (stored
+ * ConceptMaps).
+ */
 @Configuration(proxyBeanMethods = false)
 class TerminologyConfig {
 

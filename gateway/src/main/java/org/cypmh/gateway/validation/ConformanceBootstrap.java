@@ -17,7 +17,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(2)
-@ConditionalOnProperty(name = "gateway.validation.enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    name = "gateway.validation.enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 class ConformanceBootstrap implements ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(ConformanceBootstrap.class);
@@ -32,10 +35,13 @@ class ConformanceBootstrap implements ApplicationRunner {
 
   @Override
   public void run(ApplicationArguments args) {
-    long changed = conformance.structureDefinitions().stream()
-        .filter(packagedResources::storeIfChanged)
-        .count();
-    log.info("conformance ready: {} profiles, {} stored or updated",
-        conformance.structureDefinitions().size(), changed);
+    long changed =
+        conformance.structureDefinitions().stream()
+            .filter(packagedResources::storeIfChanged)
+            .count();
+    log.info(
+        "conformance ready: {} profiles, {} stored or updated",
+        conformance.structureDefinitions().size(),
+        changed);
   }
 }

@@ -1,16 +1,16 @@
 package org.cypmh.gateway.validation;
 
 import ca.uhn.fhir.parser.DataFormatException;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.interceptor.RequestValidatingInterceptor;
+import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.regex.Pattern;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import ca.uhn.fhir.validation.FhirValidator;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.StringType;
 
@@ -22,7 +22,10 @@ import org.hl7.fhir.r4.model.StringType;
  */
 class IntakeValidation extends RequestValidatingInterceptor implements FhirServerInterceptor {
 
-  /** The validator annotates Bundle entry paths, e.g. {@code resource/*ServiceRequest/null*}{@code /}. */
+  /**
+   * The validator annotates Bundle entry paths, e.g. {@code resource/*ServiceRequest/null*}{@code
+   * /}.
+   */
   private static final Pattern PATH_COMMENT = Pattern.compile("/\\*.*?\\*/");
 
   IntakeValidation(FhirValidator validator) {
@@ -54,14 +57,20 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
   @Override
   protected void fail(RequestDetails request, ValidationResult result) {
     OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
-    outcome.getIssue().forEach(issue -> {
-      issue.getExpression().forEach(IntakeValidation::clean);
-      issue.getLocation().forEach(IntakeValidation::clean);
-    });
-    long errors = outcome.getIssue().stream()
-        .filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
-            || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
-        .count();
+    outcome
+        .getIssue()
+        .forEach(
+            issue -> {
+              issue.getExpression().forEach(IntakeValidation::clean);
+              issue.getLocation().forEach(IntakeValidation::clean);
+            });
+    long errors =
+        outcome.getIssue().stream()
+            .filter(
+                i ->
+                    i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                        || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+            .count();
     throw new UnprocessableEntityException(
         "The request does not conform to the CYPMH profiles: " + errors + " error(s)", outcome);
   }

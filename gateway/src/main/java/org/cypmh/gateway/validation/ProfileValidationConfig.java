@@ -20,7 +20,10 @@ import org.springframework.context.annotation.Configuration;
  * ValueSets and SNOMED CT as stored), applied to request bodies by {@link IntakeValidation}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "gateway.validation.enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    name = "gateway.validation.enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 class ProfileValidationConfig {
 
   @Bean
@@ -43,7 +46,8 @@ class ProfileValidationConfig {
     FhirSettings.setProhibitNetworkAccess(true);
     return ProfileValidator.create(
         fhirContext,
-        ValidationChain.build(fhirContext, conformance, packages.validationSupport(), jpaValidationSupport));
+        ValidationChain.build(
+            fhirContext, conformance, packages.validationSupport(), jpaValidationSupport));
   }
 
   @Bean

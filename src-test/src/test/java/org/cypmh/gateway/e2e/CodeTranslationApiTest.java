@@ -17,22 +17,27 @@ class CodeTranslationApiTest {
 
   @Test
   void localFamilySessionCodeTranslatesToBothSnomedConcepts() {
-    Translation result = translation.translate(
-        new Coding(TerminologyContent.VCSE_FIRST_STEPS_SYSTEM, "FS-FAMILY", null),
-        TerminologyContent.VCSE_FIRST_STEPS_TO_SNOMED);
+    Translation result =
+        translation.translate(
+            new Coding(TerminologyContent.VCSE_FIRST_STEPS_SYSTEM, "FS-FAMILY", null),
+            TerminologyContent.VCSE_FIRST_STEPS_TO_SNOMED);
 
     assertThat(result.status()).isEqualTo(Translation.Status.MAPPED);
-    assertThat(result.targets()).extracting(t -> t.code()).containsExactlyInAnyOrder("51484002", "108313002");
+    assertThat(result.targets())
+        .extracting(t -> t.code())
+        .containsExactlyInAnyOrder("51484002", "108313002");
   }
 
   @Test
   void explicitlyUnmappedAndUnknownCodesAreToldApart() {
-    Translation dropIn = translation.translate(
-        new Coding(TerminologyContent.VCSE_FIRST_STEPS_SYSTEM, "FS-DROPIN", null),
-        TerminologyContent.VCSE_FIRST_STEPS_TO_SNOMED);
-    Translation unknown = translation.translate(
-        new Coding(TerminologyContent.VCSE_FIRST_STEPS_SYSTEM, "FS-NOT-A-CODE", null),
-        TerminologyContent.VCSE_FIRST_STEPS_TO_SNOMED);
+    Translation dropIn =
+        translation.translate(
+            new Coding(TerminologyContent.VCSE_FIRST_STEPS_SYSTEM, "FS-DROPIN", null),
+            TerminologyContent.VCSE_FIRST_STEPS_TO_SNOMED);
+    Translation unknown =
+        translation.translate(
+            new Coding(TerminologyContent.VCSE_FIRST_STEPS_SYSTEM, "FS-NOT-A-CODE", null),
+            TerminologyContent.VCSE_FIRST_STEPS_TO_SNOMED);
 
     assertThat(dropIn.status()).isEqualTo(Translation.Status.UNMATCHED);
     assertThat(unknown.status()).isEqualTo(Translation.Status.NOT_IN_MAP);
@@ -40,10 +45,13 @@ class CodeTranslationApiTest {
 
   @Test
   void camhsNeurodevelopmentalServiceMapsToTwoAdultServices() {
-    Translation result = translation.translate(
-        new Coding(TerminologyContent.SERVICE_TYPE_SYSTEM, "camhs-neurodevelopmental", null),
-        TerminologyContent.CAMHS_TO_ADULT_SERVICE_TYPE);
+    Translation result =
+        translation.translate(
+            new Coding(TerminologyContent.SERVICE_TYPE_SYSTEM, "camhs-neurodevelopmental", null),
+            TerminologyContent.CAMHS_TO_ADULT_SERVICE_TYPE);
 
-    assertThat(result.targets()).extracting(t -> t.code()).containsExactlyInAnyOrder("adult-adhd", "adult-cmht");
+    assertThat(result.targets())
+        .extracting(t -> t.code())
+        .containsExactlyInAnyOrder("adult-adhd", "adult-cmht");
   }
 }

@@ -18,7 +18,10 @@ import org.springframework.test.context.TestPropertySource;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = GatewayApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
-@TestPropertySource(properties = {"gateway.storage.data-dir=./target/e2e-data/embedded-${random.uuid}"})
+@TestPropertySource(
+    properties = {"gateway.storage.data-dir=./target/e2e-data/embedded-${random.uuid}"})
 @interface EmbeddedGateway {}

@@ -13,12 +13,18 @@ import java.util.UUID;
 record EmptyPostgresDatabase(String adminUrl, String user, String name) {
 
   static EmptyPostgresDatabase create() {
-    String adminUrl = System.getenv().getOrDefault("GATEWAY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    String user = System.getenv().getOrDefault("GATEWAY_TEST_PG_USER", System.getProperty("user.name"));
+    String adminUrl =
+        System.getenv()
+            .getOrDefault("GATEWAY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    String user =
+        System.getenv().getOrDefault("GATEWAY_TEST_PG_USER", System.getProperty("user.name"));
     String name = "cypmh_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     EmptyPostgresDatabase database = new EmptyPostgresDatabase(adminUrl, user, name);
     database.execute("CREATE DATABASE " + name);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> database.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> database.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
     return database;
   }
 
@@ -30,7 +36,8 @@ record EmptyPostgresDatabase(String adminUrl, String user, String name) {
     try (Connection connection = DriverManager.getConnection(adminUrl, user, "")) {
       connection.createStatement().execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL at " + adminUrl + " is needed for this test: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "PostgreSQL at " + adminUrl + " is needed for this test: " + e.getMessage(), e);
     }
   }
 }

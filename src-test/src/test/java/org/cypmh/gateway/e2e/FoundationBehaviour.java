@@ -44,13 +44,19 @@ abstract class FoundationBehaviour {
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Restrictive eating");
 
     Bundle response =
-        gateway.fhir().transaction().withBundle(TestReferrals.transaction(nhsNumber, referral)).execute();
+        gateway
+            .fhir()
+            .transaction()
+            .withBundle(TestReferrals.transaction(nhsNumber, referral))
+            .execute();
 
-    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus())
+    assertThat(response.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
         .containsExactly("201 Created", "201 Created");
     String patientId = response.getEntry().get(0).getResponse().getLocation();
     String referralId = response.getEntry().get(1).getResponse().getLocation();
-    Patient storedPatient = gateway.fhir().read().resource(Patient.class).withUrl(patientId).execute();
+    Patient storedPatient =
+        gateway.fhir().read().resource(Patient.class).withUrl(patientId).execute();
     ServiceRequest storedReferral =
         gateway.fhir().read().resource(ServiceRequest.class).withUrl(referralId).execute();
     assertThat(storedPatient.getIdentifierFirstRep().getValue()).isEqualTo(nhsNumber);
@@ -69,9 +75,13 @@ abstract class FoundationBehaviour {
     assertThat(second.getEntry().get(0).getResponse().getStatus()).isEqualTo("200 OK");
     assertThat(idOf(second, 0)).isEqualTo(idOf(first, 0));
     Bundle patients =
-        gateway.fhir().search().forResource(Patient.class)
+        gateway
+            .fhir()
+            .search()
+            .forResource(Patient.class)
             .where(Patient.IDENTIFIER.exactly().systemAndCode(NhsNumbers.SYSTEM, nhsNumber))
-            .returnBundle(Bundle.class).execute();
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(patients.getTotal()).isEqualTo(1);
   }
 
@@ -83,11 +93,13 @@ abstract class FoundationBehaviour {
     post(NhsNumbers.next(), "Someone else's referral");
 
     HttpResponse<String> response =
-        gateway.get("/fhir/ServiceRequest?subject:identifier=" + NhsNumbers.SYSTEM + "%7C" + nhsNumber);
+        gateway.get(
+            "/fhir/ServiceRequest?subject:identifier=" + NhsNumbers.SYSTEM + "%7C" + nhsNumber);
 
     assertThat(response.statusCode()).isEqualTo(200);
     Bundle found = GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
-    assertThat(found.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+    assertThat(found.getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
         .containsExactlyInAnyOrder(idOf(first, 1), idOf(second, 1));
   }
 
@@ -97,10 +109,15 @@ abstract class FoundationBehaviour {
     Bundle created = post(NhsNumbers.next(), "Worries about " + word + " at school");
 
     Bundle found =
-        gateway.fhir().search().byUrl("ServiceRequest?_content=" + word)
-            .returnBundle(Bundle.class).execute();
+        gateway
+            .fhir()
+            .search()
+            .byUrl("ServiceRequest?_content=" + word)
+            .returnBundle(Bundle.class)
+            .execute();
 
-    assertThat(found.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+    assertThat(found.getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
         .containsExactly(idOf(created, 1));
   }
 
@@ -111,14 +128,19 @@ abstract class FoundationBehaviour {
       post(nhsNumber, "Referral " + i);
     }
     String query =
-        "ServiceRequest?subject:identifier=" + NhsNumbers.SYSTEM + "|" + nhsNumber
+        "ServiceRequest?subject:identifier="
+            + NhsNumbers.SYSTEM
+            + "|"
+            + nhsNumber
             + "&_include=ServiceRequest:subject&_count=2";
 
     Bundle page1 = gateway.fhir().search().byUrl(query).returnBundle(Bundle.class).execute();
     Bundle page2 = gateway.fhir().loadPage().next(page1).execute();
 
-    assertThat(Stream.of(page1, page2).flatMap(b -> b.getEntry().stream())
-            .filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH))
+    assertThat(
+            Stream.of(page1, page2)
+                .flatMap(b -> b.getEntry().stream())
+                .filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH))
         .hasSize(3);
     assertThat(page1.getEntry())
         .filteredOn(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)
@@ -136,24 +158,36 @@ abstract class FoundationBehaviour {
 
     MethodOutcome updated = gateway.fhir().update().resource(referral).execute();
     Bundle history =
-        gateway.fhir().history().onInstance(referral.getIdElement().toVersionless())
-            .returnBundle(Bundle.class).execute();
+        gateway
+            .fhir()
+            .history()
+            .onInstance(referral.getIdElement().toVersionless())
+            .returnBundle(Bundle.class)
+            .execute();
 
     assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
-    assertThat(history.getEntry()).extracting(e -> ((ServiceRequest) e.getResource()).getStatus())
-        .containsExactly(ServiceRequest.ServiceRequestStatus.REVOKED, ServiceRequest.ServiceRequestStatus.ACTIVE);
+    assertThat(history.getEntry())
+        .extracting(e -> ((ServiceRequest) e.getResource()).getStatus())
+        .containsExactly(
+            ServiceRequest.ServiceRequestStatus.REVOKED,
+            ServiceRequest.ServiceRequestStatus.ACTIVE);
   }
 
   @Test
   void batchBundleAnswersEachEntrySeparately() {
     Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
-    batch.addEntry().setResource(TestReferrals.youngPerson(NhsNumbers.next()))
-        .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    batch
+        .addEntry()
+        .setResource(TestReferrals.youngPerson(NhsNumbers.next()))
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Patient");
     batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/does-not-exist");
 
     Bundle response = gateway.fhir().transaction().withBundle(batch).execute();
 
-    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3))
+    assertThat(response.getEntry())
+        .extracting(e -> e.getResponse().getStatus().substring(0, 3))
         .containsExactly("201", "404");
   }
 
@@ -163,18 +197,26 @@ abstract class FoundationBehaviour {
         gateway.fhir().capabilities().ofType(CapabilityStatement.class).execute();
 
     var rest = capabilities.getRestFirstRep();
-    assertThat(rest.getInteraction()).extracting(i -> i.getCode().toCode())
+    assertThat(rest.getInteraction())
+        .extracting(i -> i.getCode().toCode())
         .contains("transaction", "history-system");
-    assertThat(rest.getResource()).filteredOn(r -> r.getType().equals("ServiceRequest"))
+    assertThat(rest.getResource())
+        .filteredOn(r -> r.getType().equals("ServiceRequest"))
         .singleElement()
-        .satisfies(r -> assertThat(r.getSearchParam()).extracting(p -> p.getName())
-            .contains("subject", "identifier", "_content"));
+        .satisfies(
+            r ->
+                assertThat(r.getSearchParam())
+                    .extracting(p -> p.getName())
+                    .contains("subject", "identifier", "_content"));
   }
 
   @Test
   void malformedJsonIsRejectedWith400() {
     HttpResponse<String> response =
-        gateway.post("/fhir/ServiceRequest", "application/fhir+json", "{\"resourceType\": \"ServiceRequest\", ");
+        gateway.post(
+            "/fhir/ServiceRequest",
+            "application/fhir+json",
+            "{\"resourceType\": \"ServiceRequest\", ");
 
     assertClientError(response, 400);
   }
@@ -182,7 +224,10 @@ abstract class FoundationBehaviour {
   @Test
   void malformedXmlIsRejectedWith400() {
     HttpResponse<String> response =
-        gateway.post("/fhir/ServiceRequest", "application/fhir+xml", "<ServiceRequest xmlns=\"http://hl7.org/fhir\"><status");
+        gateway.post(
+            "/fhir/ServiceRequest",
+            "application/fhir+xml",
+            "<ServiceRequest xmlns=\"http://hl7.org/fhir\"><status");
 
     assertClientError(response, 400);
   }
@@ -199,7 +244,10 @@ abstract class FoundationBehaviour {
 
   @Test
   void bodyOverTheLimitIsRejectedWith413() {
-    String oversized = "{\"resourceType\":\"Patient\",\"text\":\"" + "x".repeat((int) fhirProperties.maxRequestSize().toBytes()) + "\"}";
+    String oversized =
+        "{\"resourceType\":\"Patient\",\"text\":\""
+            + "x".repeat((int) fhirProperties.maxRequestSize().toBytes())
+            + "\"}";
 
     assertClientError(gateway.post("/fhir/Patient", "application/fhir+json", oversized), 413);
   }
@@ -209,11 +257,15 @@ abstract class FoundationBehaviour {
     long limit = fhirProperties.maxRequestSize().toBytes();
     byte[] chunk = "x".repeat(64 * 1024).getBytes();
     List<byte[]> chunks = Stream.generate(() -> chunk).limit(limit / chunk.length + 2).toList();
-    HttpResponse<String> response = gateway.send(
-        gateway.request("/fhir/Patient")
-            .header("Content-Type", "application/fhir+json")
-            // An iterable publisher has no known length, so the body goes out chunked.
-            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(chunks))));
+    HttpResponse<String> response =
+        gateway.send(
+            gateway
+                .request("/fhir/Patient")
+                .header("Content-Type", "application/fhir+json")
+                // An iterable publisher has no known length, so the body goes out chunked.
+                .POST(
+                    HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofByteArrays(chunks))));
 
     assertClientError(response, 413);
   }
@@ -221,26 +273,32 @@ abstract class FoundationBehaviour {
   @Test
   void healthReportsDatabaseAndReadiness() {
     HttpResponse<String> health = gateway.send(gateway.request("/actuator/health").GET());
-    HttpResponse<String> readiness = gateway.send(gateway.request("/actuator/health/readiness").GET());
+    HttpResponse<String> readiness =
+        gateway.send(gateway.request("/actuator/health/readiness").GET());
     HttpResponse<String> metrics = gateway.send(gateway.request("/actuator/prometheus").GET());
 
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"UP\"");
     assertThat(readiness.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("http_server_requests_seconds_count", "hikaricp_connections");
+    assertThat(metrics.body())
+        .contains("http_server_requests_seconds_count", "hikaricp_connections");
   }
 
   private static void assertClientError(HttpResponse<String> response, int status) {
     assertThat(response.statusCode()).isEqualTo(status);
     OperationOutcome outcome = GatewayClient.outcome(response);
-    assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    assertThat(outcome.getIssueFirstRep().getSeverity())
+        .isEqualTo(OperationOutcome.IssueSeverity.ERROR);
     assertThat(outcome.getIssueFirstRep().getDiagnostics()).isNotBlank();
     assertThat(response.body()).doesNotContain("at ca.uhn", "at org.", "Exception:", ".java:");
   }
 
   Bundle post(String nhsNumber, String reason) {
-    return gateway.fhir().transaction()
-        .withBundle(TestReferrals.transaction(nhsNumber, TestReferrals.eatingDisorderReferral(reason)))
+    return gateway
+        .fhir()
+        .transaction()
+        .withBundle(
+            TestReferrals.transaction(nhsNumber, TestReferrals.eatingDisorderReferral(reason)))
         .execute();
   }
 

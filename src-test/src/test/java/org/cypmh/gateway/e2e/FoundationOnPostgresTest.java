@@ -10,7 +10,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The production storage: the real PostgreSQL server, on a database created empty for this run so
  * the gateway has to create its schema itself.
  */
-@SpringBootTest(classes = org.cypmh.gateway.GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = org.cypmh.gateway.GatewayApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class FoundationOnPostgresTest extends FoundationBehaviour {

@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
-/** A partner's view of a running gateway: a HAPI client for FHIR calls and raw HTTP for bad input. */
+/**
+ * A partner's view of a running gateway: a HAPI client for FHIR calls and raw HTTP for bad input.
+ */
 final class GatewayClient {
 
   static final FhirContext FHIR = FhirContext.forR4Cached();

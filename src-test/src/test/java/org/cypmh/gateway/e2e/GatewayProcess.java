@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayProcess implements AutoCloseable {
 
-  private static final Path JAR = Path.of("..", "gateway", "target", "gateway-exec.jar").toAbsolutePath().normalize();
+  private static final Path JAR =
+      Path.of("..", "gateway", "target", "gateway-exec.jar").toAbsolutePath().normalize();
 
   private final Process process;
   private final int port;
@@ -33,18 +34,24 @@ final class GatewayProcess implements AutoCloseable {
 
   static GatewayProcess start(Path dataDir, Path log) throws IOException {
     if (!Files.exists(JAR)) {
-      throw new IllegalStateException("Build the gateway first (mvn package): " + JAR + " is missing");
+      throw new IllegalStateException(
+          "Build the gateway first (mvn package): " + JAR + " is missing");
     }
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-jar", JAR.toString(),
-        "--server.port=" + port,
-        "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-jar",
+                JAR.toString(),
+                "--server.port=" + port,
+                "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     GatewayProcess gateway = new GatewayProcess(process, port);
     gateway.awaitReady();
     return gateway;
@@ -73,13 +80,23 @@ final class GatewayProcess implements AutoCloseable {
 
   private void awaitReady() {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build();
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("The gateway process exited with " + process.exitValue());
-      }
-      return http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    });
+    HttpRequest readiness =
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+            .build();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "The gateway process exited with " + process.exitValue());
+              }
+              return http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode()
+                  == 200;
+            });
   }
 
   private static int freePort() throws IOException {

@@ -41,8 +41,10 @@ class IntakeTest {
     String patient = patient();
     String body = json(referralFor(patient));
 
-    HttpResponse<String> first = gateway.post("/fhir/ServiceRequest", "application/fhir+json", body);
-    HttpResponse<String> repeat = gateway.post("/fhir/ServiceRequest", "application/fhir+json", body);
+    HttpResponse<String> first =
+        gateway.post("/fhir/ServiceRequest", "application/fhir+json", body);
+    HttpResponse<String> repeat =
+        gateway.post("/fhir/ServiceRequest", "application/fhir+json", body);
 
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(repeat.statusCode()).isEqualTo(200);
@@ -63,14 +65,23 @@ class IntakeTest {
     String body = json(referralFor(patient()));
     ExecutorService pool = Executors.newFixedThreadPool(20);
     try {
-      List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 20)
-          .mapToObj(i -> CompletableFuture.supplyAsync(
-              () -> gateway.post("/fhir/ServiceRequest", "application/fhir+json", body), pool))
-          .toList();
+      List<CompletableFuture<HttpResponse<String>>> calls =
+          IntStream.range(0, 20)
+              .mapToObj(
+                  i ->
+                      CompletableFuture.supplyAsync(
+                          () -> gateway.post("/fhir/ServiceRequest", "application/fhir+json", body),
+                          pool))
+              .toList();
       List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
 
-      assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200, 201).containsOnlyOnce(201);
-      assertThat(responses).extracting(IntakeTest::idFromLocation).containsOnly(idFromLocation(responses.get(0)));
+      assertThat(responses)
+          .extracting(HttpResponse::statusCode)
+          .containsOnly(200, 201)
+          .containsOnlyOnce(201);
+      assertThat(responses)
+          .extracting(IntakeTest::idFromLocation)
+          .containsOnly(idFromLocation(responses.get(0)));
       String referralId = idFromLocation(responses.get(0));
       assertThat(tasksFocusedOn(referralId)).hasSize(1);
       assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
@@ -83,14 +94,29 @@ class IntakeTest {
   void transactionResubmissionReturnsTheSameResources() {
     String nhsNumber = NhsNumbers.next();
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Bingeing");
-    Bundle first = gateway.fhir().transaction().withBundle(TestReferrals.transaction(nhsNumber, referral.copy())).execute();
-    Bundle repeat = gateway.fhir().transaction().withBundle(TestReferrals.transaction(nhsNumber, referral.copy())).execute();
+    Bundle first =
+        gateway
+            .fhir()
+            .transaction()
+            .withBundle(TestReferrals.transaction(nhsNumber, referral.copy()))
+            .execute();
+    Bundle repeat =
+        gateway
+            .fhir()
+            .transaction()
+            .withBundle(TestReferrals.transaction(nhsNumber, referral.copy()))
+            .execute();
 
-    assertThat(repeat.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("200 OK", "200 OK");
+    assertThat(repeat.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("200 OK", "200 OK");
     assertThat(FoundationBehaviour.idOf(repeat, 1)).isEqualTo(FoundationBehaviour.idOf(first, 1));
-    assertThat(first.getEntry().get(1).getResponse().getOutcome()).isInstanceOfSatisfying(OperationOutcome.class,
-        o -> assertThat(o.getIssueFirstRep().getDiagnostics()).contains("is tracked by Task/"));
-    assertThat(outboxEvents(FoundationBehaviour.idOf(first, 1))).containsExactly("REFERRAL_ACCEPTED");
+    assertThat(first.getEntry().get(1).getResponse().getOutcome())
+        .isInstanceOfSatisfying(
+            OperationOutcome.class,
+            o -> assertThat(o.getIssueFirstRep().getDiagnostics()).contains("is tracked by Task/"));
+    assertThat(outboxEvents(FoundationBehaviour.idOf(first, 1)))
+        .containsExactly("REFERRAL_ACCEPTED");
   }
 
   @Test
@@ -103,10 +129,12 @@ class IntakeTest {
 
     MessageHeader header = (MessageHeader) response.getEntryFirstRep().getResource();
     assertThat(header.getResponse().getCode()).isEqualTo(MessageHeader.ResponseType.OK);
-    assertThat(response.getEntry()).extracting(e -> e.getResource().fhirType())
+    assertThat(response.getEntry())
+        .extracting(e -> e.getResource().fhirType())
         .containsExactly("MessageHeader", "ServiceRequest", "Task");
     String referralId = response.getEntry().get(1).getResource().getIdElement().getIdPart();
-    assertThat(repeat.getEntry().get(1).getResource().getIdElement().getIdPart()).isEqualTo(referralId);
+    assertThat(repeat.getEntry().get(1).getResource().getIdElement().getIdPart())
+        .isEqualTo(referralId);
     assertThat(((Task) response.getEntry().get(2).getResource()).getFocus().getReference())
         .isEqualTo("ServiceRequest/" + referralId);
     assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
@@ -119,16 +147,21 @@ class IntakeTest {
     Bundle created = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
     String referralId = created.getEntry().get(1).getResource().getIdElement().getIdPart();
 
-    ServiceRequest changed = referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.ASAP);
+    ServiceRequest changed =
+        referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.ASAP);
     processMessage(TestMessages.referral(nhsNumber, changed, "update"));
-    ServiceRequest cancelled = changed.copy().setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+    ServiceRequest cancelled =
+        changed.copy().setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
     Bundle afterCancel = processMessage(TestMessages.referral(nhsNumber, cancelled, "update"));
 
-    ServiceRequest stored = gateway.fhir().read().resource(ServiceRequest.class).withId(referralId).execute();
+    ServiceRequest stored =
+        gateway.fhir().read().resource(ServiceRequest.class).withId(referralId).execute();
     assertThat(stored.getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.ASAP);
     assertThat(stored.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
-    assertThat(afterCancel.getEntry().get(1).getResource().getIdElement().getIdPart()).isEqualTo(referralId);
-    assertThat(tasksFocusedOn(referralId)).singleElement()
+    assertThat(afterCancel.getEntry().get(1).getResource().getIdElement().getIdPart())
+        .isEqualTo(referralId);
+    assertThat(tasksFocusedOn(referralId))
+        .singleElement()
         .satisfies(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
     assertThat(outboxEvents(referralId))
         .containsExactly("REFERRAL_ACCEPTED", "REFERRAL_UPDATED", "REFERRAL_CANCELLED");
@@ -136,13 +169,21 @@ class IntakeTest {
 
   @Test
   void restCancellationCancelsTheTrackingTask() {
-    HttpResponse<String> created = gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
-    ServiceRequest referral = gateway.fhir().read().resource(ServiceRequest.class).withId(idFromLocation(created)).execute();
+    HttpResponse<String> created =
+        gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
+    ServiceRequest referral =
+        gateway
+            .fhir()
+            .read()
+            .resource(ServiceRequest.class)
+            .withId(idFromLocation(created))
+            .execute();
 
     referral.setStatus(ServiceRequest.ServiceRequestStatus.ENTEREDINERROR);
     gateway.fhir().update().resource(referral).execute();
 
-    assertThat(tasksFocusedOn(referral.getIdPart())).singleElement()
+    assertThat(tasksFocusedOn(referral.getIdPart()))
+        .singleElement()
         .satisfies(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
   }
 
@@ -150,65 +191,93 @@ class IntakeTest {
   void referralForAnUnknownPatientIsRefusedWith404() {
     ServiceRequest referral = referralFor("does-not-exist");
 
-    HttpResponse<String> response = gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referral));
+    HttpResponse<String> response =
+        gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referral));
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(GatewayClient.outcome(response).getIssueFirstRep().getDiagnostics()).contains("ServiceRequest.subject");
+    assertThat(GatewayClient.outcome(response).getIssueFirstRep().getDiagnostics())
+        .contains("ServiceRequest.subject");
     assertThat(searchByIdentifier(referral)).isZero();
   }
 
   @Test
   void updateAgainstAStaleVersionIsRefusedWith409() {
-    HttpResponse<String> created = gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
+    HttpResponse<String> created =
+        gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
     String id = idFromLocation(created);
-    ServiceRequest referral = gateway.fhir().read().resource(ServiceRequest.class).withId(id).execute();
-    gateway.fhir().update().resource(referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.ROUTINE)).execute();
+    ServiceRequest referral =
+        gateway.fhir().read().resource(ServiceRequest.class).withId(id).execute();
+    gateway
+        .fhir()
+        .update()
+        .resource(referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.ROUTINE))
+        .execute();
 
-    HttpResponse<String> stale = gateway.send(gateway.request("/fhir/ServiceRequest/" + id)
-        .header("Content-Type", "application/fhir+json")
-        .header("If-Match", "W/\"1\"")
-        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json(referral))));
+    HttpResponse<String> stale =
+        gateway.send(
+            gateway
+                .request("/fhir/ServiceRequest/" + id)
+                .header("Content-Type", "application/fhir+json")
+                .header("If-Match", "W/\"1\"")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json(referral))));
 
     assertThat(stale.statusCode()).isEqualTo(409);
-    assertThat(GatewayClient.outcome(stale).getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    assertThat(GatewayClient.outcome(stale).getIssueFirstRep().getSeverity())
+        .isEqualTo(OperationOutcome.IssueSeverity.ERROR);
   }
 
   @Test
   void messageForAnotherEventIsRefusedWithABarsCode() {
-    Bundle message = TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
-    ((MessageHeader) message.getEntryFirstRep().getResource()).getEventCoding().setCode("servicerequest-response");
+    Bundle message =
+        TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
+    ((MessageHeader) message.getEntryFirstRep().getResource())
+        .getEventCoding()
+        .setCode("servicerequest-response");
 
     HttpResponse<String> response = postMessage(message);
 
     assertThat(response.statusCode()).isEqualTo(422);
-    OperationOutcome.OperationOutcomeIssueComponent issue = GatewayClient.outcome(response).getIssueFirstRep();
-    assertThat(issue.getDetails().getCodingFirstRep().getCode()).isEqualTo("REC_UNPROCESSABLE_ENTITY");
-    assertThat(issue.getExpression()).extracting(e -> e.getValue()).containsExactly("Bundle.entry[0].resource.eventCoding");
+    OperationOutcome.OperationOutcomeIssueComponent issue =
+        GatewayClient.outcome(response).getIssueFirstRep();
+    assertThat(issue.getDetails().getCodingFirstRep().getCode())
+        .isEqualTo("REC_UNPROCESSABLE_ENTITY");
+    assertThat(issue.getExpression())
+        .extracting(e -> e.getValue())
+        .containsExactly("Bundle.entry[0].resource.eventCoding");
   }
 
   @Test
   void messageWhoseFocusIsNotAReferralIsRefusedAsABadRequest() {
-    Bundle message = TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
+    Bundle message =
+        TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
     // The focus is the Patient entry: a well-formed message, but not a referral.
-    ((MessageHeader) message.getEntryFirstRep().getResource()).getFocusFirstRep()
+    ((MessageHeader) message.getEntryFirstRep().getResource())
+        .getFocusFirstRep()
         .setReference(message.getEntry().get(1).getFullUrl());
 
     HttpResponse<String> response = postMessage(message);
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(GatewayClient.outcome(response).getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
+    assertThat(
+            GatewayClient.outcome(response)
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode())
         .isEqualTo("REC_BAD_REQUEST");
   }
 
   @Test
   void bundleThatIsNotAMessageIsRefusedAsABadRequest() {
-    Bundle notAMessage = TestReferrals.transaction(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"));
+    Bundle notAMessage =
+        TestReferrals.transaction(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"));
 
     HttpResponse<String> response = postMessage(notAMessage);
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(GatewayClient.outcome(response).getIssueFirstRep().getExpression())
-        .extracting(e -> e.getValue()).containsExactly("Bundle.type");
+        .extracting(e -> e.getValue())
+        .containsExactly("Bundle.type");
   }
 
   private Bundle processMessage(Bundle message) {
@@ -222,30 +291,52 @@ class IntakeTest {
   }
 
   private String patient() {
-    return gateway.fhir().create().resource(TestReferrals.youngPerson(NhsNumbers.next())).execute().getId().getIdPart();
+    return gateway
+        .fhir()
+        .create()
+        .resource(TestReferrals.youngPerson(NhsNumbers.next()))
+        .execute()
+        .getId()
+        .getIdPart();
   }
 
   private static ServiceRequest referralFor(String patientId) {
-    return TestReferrals.eatingDisorderReferral("Low mood").setSubject(new Reference("Patient/" + patientId));
+    return TestReferrals.eatingDisorderReferral("Low mood")
+        .setSubject(new Reference("Patient/" + patientId));
   }
 
   private List<String> outboxEvents(String referralId) {
     return database.queryForList(
         "SELECT EVENT_TYPE FROM GW_OUTBOX_EVENT WHERE FOCUS LIKE ? ORDER BY ID",
-        String.class, "ServiceRequest/" + referralId + "/_history/%");
+        String.class,
+        "ServiceRequest/" + referralId + "/_history/%");
   }
 
   private List<Task> tasksFocusedOn(String referralId) {
-    Bundle found = gateway.fhir().search().byUrl("Task?focus=ServiceRequest/" + referralId)
-        .returnBundle(Bundle.class).execute();
+    Bundle found =
+        gateway
+            .fhir()
+            .search()
+            .byUrl("Task?focus=ServiceRequest/" + referralId)
+            .returnBundle(Bundle.class)
+            .execute();
     return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
   }
 
   private int searchByIdentifier(ServiceRequest referral) {
-    return gateway.fhir().search().forResource(ServiceRequest.class)
-        .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(
-            referral.getIdentifierFirstRep().getSystem(), referral.getIdentifierFirstRep().getValue()))
-        .returnBundle(Bundle.class).execute().getTotal();
+    return gateway
+        .fhir()
+        .search()
+        .forResource(ServiceRequest.class)
+        .where(
+            ServiceRequest.IDENTIFIER
+                .exactly()
+                .systemAndCode(
+                    referral.getIdentifierFirstRep().getSystem(),
+                    referral.getIdentifierFirstRep().getValue()))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getTotal();
   }
 
   private static String json(org.hl7.fhir.r4.model.Resource resource) {
@@ -253,6 +344,7 @@ class IntakeTest {
   }
 
   private static String idFromLocation(HttpResponse<String> response) {
-    return new org.hl7.fhir.r4.model.IdType(response.headers().firstValue("Location").orElseThrow()).getIdPart();
+    return new org.hl7.fhir.r4.model.IdType(response.headers().firstValue("Location").orElseThrow())
+        .getIdPart();
   }
 }

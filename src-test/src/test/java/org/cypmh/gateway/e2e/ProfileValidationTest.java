@@ -25,8 +25,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The packaged CYPMH examples against the running gateway: every valid one is stored, every
- * invalid one is refused with 422 and an issue at the element the example breaks.
+ * The packaged CYPMH examples against the running gateway: every valid one is stored, every invalid
+ * one is refused with 422 and an issue at the element the example breaks.
  */
 @EmbeddedGateway
 class ProfileValidationTest {
@@ -44,24 +44,38 @@ class ProfileValidationTest {
   @Test
   void everyValidExampleIsStored() {
     // One transaction, so the examples' references to each other resolve; what they reference
-    // beyond the examples (organisations, practitioners, ...) is stubbed as a partner would hold it.
+    // beyond the examples (organisations, practitioners, ...) is stubbed as a partner would hold
+    // it.
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     Set<String> present = new HashSet<>();
-    List<Resource> valid = PACKAGE.examples().stream().filter(ConformancePackage.Example::valid)
-        .map(e -> (Resource) e.resource().copy()).toList();
+    List<Resource> valid =
+        PACKAGE.examples().stream()
+            .filter(ConformancePackage.Example::valid)
+            .map(e -> (Resource) e.resource().copy())
+            .toList();
     valid.forEach(r -> present.add(r.fhirType() + "/" + r.getIdPart()));
     valid.forEach(r -> put(transaction, r));
-    valid.stream().flatMap(r -> GatewayClient.FHIR.newTerser().getAllPopulatedChildElementsOfType(r, Reference.class).stream())
+    valid.stream()
+        .flatMap(
+            r ->
+                GatewayClient.FHIR
+                    .newTerser()
+                    .getAllPopulatedChildElementsOfType(r, Reference.class)
+                    .stream())
         .map(Reference::getReference)
         .filter(ref -> ref != null && ref.contains("/") && present.add(ref))
         .forEach(ref -> put(transaction, Stubs.of(ref)));
 
-    HttpResponse<String> raw = gateway.post("/fhir", "application/fhir+json",
-        GatewayClient.FHIR.newJsonParser().encodeResourceToString(transaction));
+    HttpResponse<String> raw =
+        gateway.post(
+            "/fhir",
+            "application/fhir+json",
+            GatewayClient.FHIR.newJsonParser().encodeResourceToString(transaction));
     assertThat(raw.statusCode()).as(raw.body()).isEqualTo(200);
     Bundle response = GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, raw.body());
 
-    assertThat(response.getEntry()).hasSize(transaction.getEntry().size())
+    assertThat(response.getEntry())
+        .hasSize(transaction.getEntry().size())
         .allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
     assertThat(valid).hasSize(13);
   }
@@ -72,23 +86,34 @@ class ProfileValidationTest {
     List<ConformancePackage.Example> invalid =
         PACKAGE.examples().stream().filter(e -> !e.valid()).toList();
     assertThat(invalid).hasSize(expected.size());
-    return invalid.stream().map(example -> DynamicTest.dynamicTest(example.path(), () -> {
-      String file = example.path().substring(example.path().lastIndexOf('/') + 1);
-      JsonNode issue = expected.get(file);
-      Resource resource = (Resource) example.resource();
+    return invalid.stream()
+        .map(
+            example ->
+                DynamicTest.dynamicTest(
+                    example.path(),
+                    () -> {
+                      String file = example.path().substring(example.path().lastIndexOf('/') + 1);
+                      JsonNode issue = expected.get(file);
+                      Resource resource = (Resource) example.resource();
 
-      HttpResponse<String> response = gateway.post(
-          "/fhir/" + resource.fhirType(), "application/fhir+json",
-          GatewayClient.FHIR.newJsonParser().encodeResourceToString(resource));
+                      HttpResponse<String> response =
+                          gateway.post(
+                              "/fhir/" + resource.fhirType(),
+                              "application/fhir+json",
+                              GatewayClient.FHIR.newJsonParser().encodeResourceToString(resource));
 
-      assertThat(response.statusCode()).as(file).isEqualTo(422);
-      assertThat(GatewayClient.outcome(response).getIssue())
-          .filteredOn(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
-          .anySatisfy(i -> {
-            assertThat(i.getExpression()).extracting(e -> e.getValue()).contains(issue.get("expression").asText());
-            assertThat(i.getDiagnostics()).contains(issue.get("messageContains").asText());
-          });
-    }));
+                      assertThat(response.statusCode()).as(file).isEqualTo(422);
+                      assertThat(GatewayClient.outcome(response).getIssue())
+                          .filteredOn(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+                          .anySatisfy(
+                              i -> {
+                                assertThat(i.getExpression())
+                                    .extracting(e -> e.getValue())
+                                    .contains(issue.get("expression").asText());
+                                assertThat(i.getDiagnostics())
+                                    .contains(issue.get("messageContains").asText());
+                              });
+                    }));
   }
 
   @Test
@@ -96,47 +121,87 @@ class ProfileValidationTest {
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Crisis");
     referral.setSubject(new Reference("Patient/" + createdPatient()));
     // 24172008 Crisis intervention is a real SNOMED CT concept, but an intervention, not a reason.
-    referral.getReasonCodeFirstRep().addCoding().setSystem("http://snomed.info/sct").setCode("24172008");
+    referral
+        .getReasonCodeFirstRep()
+        .addCoding()
+        .setSystem("http://snomed.info/sct")
+        .setCode("24172008");
 
-    HttpResponse<String> response = gateway.post("/fhir/ServiceRequest", "application/fhir+json",
-        GatewayClient.FHIR.newJsonParser().encodeResourceToString(referral));
+    HttpResponse<String> response =
+        gateway.post(
+            "/fhir/ServiceRequest",
+            "application/fhir+json",
+            GatewayClient.FHIR.newJsonParser().encodeResourceToString(referral));
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(GatewayClient.outcome(response).getIssue())
-        .anySatisfy(i -> assertThat(i.getExpression()).extracting(e -> e.getValue())
-            .contains("ServiceRequest.reasonCode[0].coding[0]"));
+        .anySatisfy(
+            i ->
+                assertThat(i.getExpression())
+                    .extracting(e -> e.getValue())
+                    .contains("ServiceRequest.reasonCode[0].coding[0]"));
   }
 
   @Test
   void errorsInsideATransactionNameTheEntry() {
-    Bundle bundle = TestReferrals.transaction(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
+    Bundle bundle =
+        TestReferrals.transaction(
+            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
     ((ServiceRequest) bundle.getEntry().get(1).getResource()).setPriority(null);
 
-    HttpResponse<String> response = gateway.send(gateway.request("/fhir")
-        .header("Content-Type", "application/fhir+json")
-        .POST(HttpRequest.BodyPublishers.ofString(GatewayClient.FHIR.newJsonParser().encodeResourceToString(bundle))));
+    HttpResponse<String> response =
+        gateway.send(
+            gateway
+                .request("/fhir")
+                .header("Content-Type", "application/fhir+json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        GatewayClient.FHIR.newJsonParser().encodeResourceToString(bundle))));
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(GatewayClient.outcome(response).getIssue())
-        .anySatisfy(i -> assertThat(i.getExpression()).extracting(e -> e.getValue())
-            .contains("Bundle.entry[1].resource.priority"));
+        .anySatisfy(
+            i ->
+                assertThat(i.getExpression())
+                    .extracting(e -> e.getValue())
+                    .contains("Bundle.entry[1].resource.priority"));
   }
 
   @Test
   void validateOperationReportsTheSameIssuesAsIntake() {
-    Resource invalid = (Resource) PACKAGE.examples().stream()
-        .filter(e -> e.path().endsWith("cypmh-patient--no-birth-date.json")).findFirst().orElseThrow().resource();
-    Resource valid = (Resource) PACKAGE.examples().stream()
-        .filter(e -> e.path().endsWith("cypmh-patient--camhs-young-person.json")).findFirst().orElseThrow().resource();
+    Resource invalid =
+        (Resource)
+            PACKAGE.examples().stream()
+                .filter(e -> e.path().endsWith("cypmh-patient--no-birth-date.json"))
+                .findFirst()
+                .orElseThrow()
+                .resource();
+    Resource valid =
+        (Resource)
+            PACKAGE.examples().stream()
+                .filter(e -> e.path().endsWith("cypmh-patient--camhs-young-person.json"))
+                .findFirst()
+                .orElseThrow()
+                .resource();
 
-    HttpResponse<String> refused = gateway.post("/fhir/Patient/$validate", "application/fhir+json",
-        GatewayClient.FHIR.newJsonParser().encodeResourceToString(invalid));
-    HttpResponse<String> accepted = gateway.post("/fhir/Patient/$validate", "application/fhir+json",
-        GatewayClient.FHIR.newJsonParser().encodeResourceToString(valid));
+    HttpResponse<String> refused =
+        gateway.post(
+            "/fhir/Patient/$validate",
+            "application/fhir+json",
+            GatewayClient.FHIR.newJsonParser().encodeResourceToString(invalid));
+    HttpResponse<String> accepted =
+        gateway.post(
+            "/fhir/Patient/$validate",
+            "application/fhir+json",
+            GatewayClient.FHIR.newJsonParser().encodeResourceToString(valid));
 
     assertThat(refused.statusCode()).isEqualTo(422);
     assertThat(GatewayClient.outcome(refused).getIssue())
-        .anySatisfy(i -> assertThat(i.getExpression()).extracting(e -> e.getValue()).contains("Patient.birthDate"));
+        .anySatisfy(
+            i ->
+                assertThat(i.getExpression())
+                    .extracting(e -> e.getValue())
+                    .contains("Patient.birthDate"));
     assertThat(accepted.statusCode()).isEqualTo(200);
     assertThat(GatewayClient.outcome(accepted).getIssue())
         .noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
@@ -144,25 +209,41 @@ class ProfileValidationTest {
 
   @Test
   void profilesArePublishedForPartnersToRead() {
-    Bundle found = gateway.fhir().search().byUrl("StructureDefinition?url=" + ConformancePackage.REFERRAL)
-        .returnBundle(Bundle.class).execute();
+    Bundle found =
+        gateway
+            .fhir()
+            .search()
+            .byUrl("StructureDefinition?url=" + ConformancePackage.REFERRAL)
+            .returnBundle(Bundle.class)
+            .execute();
 
     assertThat(found.getTotal()).isEqualTo(1);
   }
 
   private String createdPatient() {
-    return gateway.fhir().create().resource(TestReferrals.youngPerson(NhsNumbers.next())).execute()
-        .getId().getIdPart();
+    return gateway
+        .fhir()
+        .create()
+        .resource(TestReferrals.youngPerson(NhsNumbers.next()))
+        .execute()
+        .getId()
+        .getIdPart();
   }
 
   private void put(Bundle transaction, Resource resource) {
     String url = resource.fhirType() + "/" + resource.getIdPart();
-    transaction.addEntry().setFullUrl("http://localhost:" + port + "/fhir/" + url).setResource(resource)
-        .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+    transaction
+        .addEntry()
+        .setFullUrl("http://localhost:" + port + "/fhir/" + url)
+        .setResource(resource)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl(url);
   }
 
   private static JsonNode expectedIssues() throws IOException {
-    try (InputStream in = ConformancePackage.class.getResourceAsStream("/examples/invalid/expected-issues.json")) {
+    try (InputStream in =
+        ConformancePackage.class.getResourceAsStream("/examples/invalid/expected-issues.json")) {
       return new ObjectMapper().readTree(in);
     }
   }

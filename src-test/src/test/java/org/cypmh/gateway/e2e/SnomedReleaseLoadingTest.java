@@ -43,22 +43,25 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * A SNOMED CT release (International Edition plus UK Clinical Extension, RF2) loaded through HAPI's
  * terminology loader into a running gateway that was started without the SNOMED CT seed, as a
- * production deployment loads the UK edition. The release is the terminology module's tiny
- * {@link Rf2Fixture}, uploaded as one zip.
+ * production deployment loads the UK edition. The release is the terminology module's tiny {@link
+ * Rf2Fixture}, uploaded as one zip.
  *
  * <p>The gateway does not expose {@code $upload-external-code-system} on its REST server, so the
  * release goes in through HAPI's {@link ITermLoaderSvc} bean, the service that operation calls.
  *
- * <p>Own context and data folder (not {@link EmbeddedGateway}): a full SNOMED CT load replaces
- * the seeded SNOMED CT that the shared context's tests rely on.
+ * <p>Own context and data folder (not {@link EmbeddedGateway}): a full SNOMED CT load replaces the
+ * seeded SNOMED CT that the shared context's tests rely on.
  */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = GatewayApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = "gateway.terminology.seed-snomed=false")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class SnomedReleaseLoadingTest {
 
   private static final String SNOMED = "http://snomed.info/sct";
-  private static final String REASONS = "https://cypmh-gateway.org/fhir/ValueSet/cypmh-referral-reason";
+  private static final String REASONS =
+      "https://cypmh-gateway.org/fhir/ValueSet/cypmh-referral-reason";
 
   /** In the International part: 72366004 |Eating disorder (disorder)|. */
   private static final String INTERNATIONAL_CONCEPT = "72366004";
@@ -92,8 +95,9 @@ class SnomedReleaseLoadingTest {
    *
    * <p>HAPI saves the first {@code deferIndexingForCodesystemsOfSize} concepts (100 by default) in
    * the upload's transaction and queues the rest for {@link ITermDeferredStorageSvc}, a scheduled
-   * job that runs every 5 seconds. The fixture has only 81 concepts, so the threshold is lowered for
-   * the upload, so that most of its concepts take the deferred path a real edition's concepts take.
+   * job that runs every 5 seconds. The fixture has only 81 concepts, so the threshold is lowered
+   * for the upload, so that most of its concepts take the deferred path a real edition's concepts
+   * take.
    */
   @BeforeAll
   static void loadTheRelease(
@@ -130,7 +134,9 @@ class SnomedReleaseLoadingTest {
 
     // 75 International (the root, Is a and 73 seed concepts) + 6 UK extension concepts.
     assertThat(loaded.getUpdatedConceptCount())
-        .isEqualTo(RELEASE.conceptIds(Part.INTERNATIONAL).size() + RELEASE.conceptIds(Part.UK_CLINICAL).size())
+        .isEqualTo(
+            RELEASE.conceptIds(Part.INTERNATIONAL).size()
+                + RELEASE.conceptIds(Part.UK_CLINICAL).size())
         .isEqualTo(81);
   }
 
@@ -143,11 +149,14 @@ class SnomedReleaseLoadingTest {
 
   @Test
   void everyUkExtensionConceptIsLookedUpWithItsPreferredTerm() {
-    Map<String, String> preferredTerms = TerminologyContent.load().snomedFragment().getConcept().stream()
-        .collect(Collectors.toMap(ConceptDefinitionComponent::getCode, ConceptDefinitionComponent::getDisplay));
+    Map<String, String> preferredTerms =
+        TerminologyContent.load().snomedFragment().getConcept().stream()
+            .collect(
+                Collectors.toMap(
+                    ConceptDefinitionComponent::getCode, ConceptDefinitionComponent::getDisplay));
 
-    assertThat(RELEASE.conceptIds(Part.UK_CLINICAL)).allSatisfy(code ->
-        assertThat(display(code)).isEqualTo(preferredTerms.get(code)));
+    assertThat(RELEASE.conceptIds(Part.UK_CLINICAL))
+        .allSatisfy(code -> assertThat(display(code)).isEqualTo(preferredTerms.get(code)));
   }
 
   @Test
@@ -168,28 +177,43 @@ class SnomedReleaseLoadingTest {
         .extracting(ValueSetExpansionContainsComponent::getCode)
         .containsExactly("72366004", "439960005");
     assertThat(expand("psychosis%20first").getExpansion().getContains())
-        .extracting(ValueSetExpansionContainsComponent::getCode, ValueSetExpansionContainsComponent::getDisplay)
+        .extracting(
+            ValueSetExpansionContainsComponent::getCode,
+            ValueSetExpansionContainsComponent::getDisplay)
         .containsExactly(tuple(UK_CONCEPT, "First episode psychosis"));
   }
 
   @Test
   void theReleaseIsStoredAsOneSnomedCodeSystemWithoutAVersion() {
-    Bundle found = gateway.fhir().search().byUrl("CodeSystem?url=" + SNOMED)
-        .returnBundle(Bundle.class).execute();
+    Bundle found =
+        gateway
+            .fhir()
+            .search()
+            .byUrl("CodeSystem?url=" + SNOMED)
+            .returnBundle(Bundle.class)
+            .execute();
 
-    assertThat(found.getEntry()).singleElement().satisfies(entry -> {
-      CodeSystem codeSystem = (CodeSystem) entry.getResource();
-      assertThat(codeSystem.getIdElement().getIdPart()).isEqualTo(loaded.getTarget().getIdPart());
-      assertThat(codeSystem.getContent()).isEqualTo(CodeSystem.CodeSystemContentMode.NOTPRESENT);
-      assertThat(codeSystem.hasVersion()).isFalse();
-    });
+    assertThat(found.getEntry())
+        .singleElement()
+        .satisfies(
+            entry -> {
+              CodeSystem codeSystem = (CodeSystem) entry.getResource();
+              assertThat(codeSystem.getIdElement().getIdPart())
+                  .isEqualTo(loaded.getTarget().getIdPart());
+              assertThat(codeSystem.getContent())
+                  .isEqualTo(CodeSystem.CodeSystemContentMode.NOTPRESENT);
+              assertThat(codeSystem.hasVersion()).isFalse();
+            });
   }
 
   private String display(String code) {
     HttpResponse<String> response = lookup(code);
     assertThat(response.statusCode()).as("$lookup of %s", code).isEqualTo(200);
-    return GatewayClient.FHIR.newJsonParser().parseResource(Parameters.class, response.body())
-        .getParameterValue("display").primitiveValue();
+    return GatewayClient.FHIR
+        .newJsonParser()
+        .parseResource(Parameters.class, response.body())
+        .getParameterValue("display")
+        .primitiveValue();
   }
 
   private HttpResponse<String> lookup(String code) {
@@ -197,7 +221,8 @@ class SnomedReleaseLoadingTest {
   }
 
   private ValueSet expand(String filter) {
-    HttpResponse<String> response = gateway.get("/fhir/ValueSet/$expand?url=" + REASONS + "&filter=" + filter);
+    HttpResponse<String> response =
+        gateway.get("/fhir/ValueSet/$expand?url=" + REASONS + "&filter=" + filter);
     assertThat(response.statusCode()).isEqualTo(200);
     return GatewayClient.FHIR.newJsonParser().parseResource(ValueSet.class, response.body());
   }

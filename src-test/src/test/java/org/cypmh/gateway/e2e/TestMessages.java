@@ -18,10 +18,22 @@ final class TestMessages {
     String referralUrl = "urn:uuid:" + UUID.randomUUID();
     MessageHeader header = new MessageHeader();
     header.setId(UUID.randomUUID().toString());
-    header.setEvent(new Coding("https://fhir.nhs.uk/CodeSystem/message-events-bars", "servicerequest-request", null));
-    header.getReason().addCoding().setSystem("https://fhir.nhs.uk/CodeSystem/message-reason-bars").setCode(reason);
-    header.getSource().setName("Youth Justice Service").setEndpoint("https://yjs.example.gov.uk/bars");
-    header.addDestination().setName("CYPMH gateway").setEndpoint("https://gateway.example.nhs.uk/fhir/$process-message");
+    header.setEvent(
+        new Coding(
+            "https://fhir.nhs.uk/CodeSystem/message-events-bars", "servicerequest-request", null));
+    header
+        .getReason()
+        .addCoding()
+        .setSystem("https://fhir.nhs.uk/CodeSystem/message-reason-bars")
+        .setCode(reason);
+    header
+        .getSource()
+        .setName("Youth Justice Service")
+        .setEndpoint("https://yjs.example.gov.uk/bars");
+    header
+        .addDestination()
+        .setName("CYPMH gateway")
+        .setEndpoint("https://gateway.example.nhs.uk/fhir/$process-message");
     header.addFocus(new Reference(referralUrl));
     message.addEntry().setFullUrl("urn:uuid:" + header.getIdPart()).setResource(header);
     message.addEntry().setFullUrl(patientUrl).setResource(TestReferrals.youngPerson(nhsNumber));

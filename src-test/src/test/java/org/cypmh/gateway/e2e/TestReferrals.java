@@ -2,12 +2,12 @@ package org.cypmh.gateway.e2e;
 
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
-import org.hl7.fhir.r4.model.DateType;
 
 /** Referral fixtures as a provider system would send them. */
 final class TestReferrals {
@@ -25,19 +25,28 @@ final class TestReferrals {
 
   static ServiceRequest eatingDisorderReferral(String reasonText) {
     ServiceRequest referral = new ServiceRequest();
-    referral.addIdentifier()
+    referral
+        .addIdentifier()
         .setSystem("https://first-steps-ed.example.org/referrals")
         .setValue(UUID.randomUUID().toString());
     referral.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
     referral.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
     referral.setPriority(ServiceRequest.ServiceRequestPriority.URGENT);
-    referral.addCategory().addCoding()
+    referral
+        .addCategory()
+        .addCoding()
         .setSystem("https://cypmh-gateway.org/fhir/CodeSystem/cypmh-referral-pathway")
         .setCode("eating-disorders");
-    referral.getRequester()
-        .setIdentifier(new Identifier().setSystem("https://fhir.nhs.uk/Id/ods-organization-code").setValue("8HV48"))
+    referral
+        .getRequester()
+        .setIdentifier(
+            new Identifier()
+                .setSystem("https://fhir.nhs.uk/Id/ods-organization-code")
+                .setValue("8HV48"))
         .setDisplay("First Steps ED");
-    referral.getCode().addCoding()
+    referral
+        .getCode()
+        .addCoding()
         .setSystem("http://snomed.info/sct")
         .setCode("400973003")
         .setDisplay("Referral to eating disorders clinic");
@@ -50,7 +59,8 @@ final class TestReferrals {
   static Bundle transaction(String nhsNumber, ServiceRequest referral) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     String patientUrl = "urn:uuid:" + UUID.randomUUID();
-    bundle.addEntry()
+    bundle
+        .addEntry()
         .setFullUrl(patientUrl)
         .setResource(youngPerson(nhsNumber))
         .getRequest()
@@ -58,7 +68,8 @@ final class TestReferrals {
         .setUrl("Patient")
         .setIfNoneExist("identifier=" + NhsNumbers.SYSTEM + "|" + nhsNumber);
     referral.setSubject(new Reference(patientUrl));
-    bundle.addEntry()
+    bundle
+        .addEntry()
         .setFullUrl("urn:uuid:" + UUID.randomUUID())
         .setResource(referral)
         .getRequest()
@@ -66,5 +77,4 @@ final class TestReferrals {
         .setUrl("ServiceRequest");
     return bundle;
   }
-
 }
