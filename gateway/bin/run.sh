@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the gateway on the embedded default (H2 + Lucene under ./data), building it first if needed.
+# Arguments are passed to the gateway, e.g. --server.port=9090 or --spring.profiles.active=postgres.
+#
+# On a JDK 25 or newer (JAVA_HOME, or found under /usr/lib/jvm) the packaged jar is extracted and an
+# AOT cache (JEP 483/514) is trained once per build, which cuts cold start to about 18 s on 2 cores;
+# on JDK 17-24 it runs the jar as it is (about 30 s).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+jar="$root/gateway/target/gateway-exec.jar"
+app="$root/gateway/target/app"
+
+if [ ! -f "$jar" ]; then
+  (cd "$root" && mvn -B -q -DskipTests package)
+fi
+
+# The JDK's own "release" file names its version without starting a JVM.
+java_major() {
+  local home; home="$(dirname "$(dirname "$(readlink -f "$1")")")"
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || echo 0
+}
+
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/java}"
+java_bin="${java_bin:-$(command -v java)}"
+if [ "$(java_major "$java_bin")" -lt 25 ]; then
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    if [ -x "$candidate" ] && [ "$(java_major "$candidate")" -ge 25 ]; then java_bin="$candidate"; fi
+  done
+fi
+
+if [ "$(java_major "$java_bin")" -lt 25 ]; then
+  exec "$java_bin" -jar "$jar" "$@"
+fi
+
+if [ ! -f "$app/app.aot" ] || [ "$jar" -nt "$app/app.aot" ]; then
+  echo "First start of this build: training the AOT cache (once, about a minute)..." >&2
+  rm -rf "$app"
+  "$java_bin" -Djarmode=tools -jar "$jar" extract --destination "$app" >/dev/null
+  training_data="$(mktemp -d)"
+  # A full start that exits after the context refresh, on a throwaway data folder.
+  "$java_bin" -XX:AOTCacheOutput="$app/app.aot" -Dspring.context.exit=onRefresh \
+    -jar "$app/gateway-exec.jar" --gateway.storage.data-dir="$training_data" --server.port=0 \
+    >"$app/aot-training.log" 2>&1 || echo "AOT training failed (see $app/aot-training.log); starting without it" >&2
+  rm -rf "$training_data"
+fi
+
+if [ -f "$app/app.aot" ]; then
+  exec "$java_bin" -XX:AOTCache="$app/app.aot" -Xlog:aot*=off -jar "$app/gateway-exec.jar" "$@"
+fi
+exec "$java_bin" -jar "$jar" "$@"
