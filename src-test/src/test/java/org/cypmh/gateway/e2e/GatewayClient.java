@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -57,6 +58,21 @@ final class GatewayClient {
             .header("Content-Type", contentType)
             .header("Accept", "application/fhir+json")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** POSTs a resource as FHIR JSON, returning the raw response (status, headers, body). */
+  HttpResponse<String> post(String path, IBaseResource resource) {
+    return post(
+        path, "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(resource));
+  }
+
+  /** Stores a new young person (valid NHS number) and returns the Patient id. */
+  String createYoungPerson() {
+    return fhir.create()
+        .resource(TestReferrals.youngPerson(NhsNumbers.next()))
+        .execute()
+        .getId()
+        .getIdPart();
   }
 
   static OperationOutcome outcome(HttpResponse<String> response) {

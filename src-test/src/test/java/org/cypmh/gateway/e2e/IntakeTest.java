@@ -38,7 +38,7 @@ class IntakeTest {
 
   @Test
   void restReferralIsTrackedAndARepeatReturnsTheOriginal() {
-    String patient = patient();
+    String patient = gateway.createYoungPerson();
     String body = json(referralFor(patient));
 
     HttpResponse<String> first =
@@ -62,7 +62,7 @@ class IntakeTest {
 
   @Test
   void twentyConcurrentIdenticalReferralsStoreExactlyOne() throws Exception {
-    String body = json(referralFor(patient()));
+    String body = json(referralFor(gateway.createYoungPerson()));
     ExecutorService pool = Executors.newFixedThreadPool(20);
     try {
       List<CompletableFuture<HttpResponse<String>>> calls =
@@ -170,7 +170,10 @@ class IntakeTest {
   @Test
   void restCancellationCancelsTheTrackingTask() {
     HttpResponse<String> created =
-        gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
+        gateway.post(
+            "/fhir/ServiceRequest",
+            "application/fhir+json",
+            json(referralFor(gateway.createYoungPerson())));
     ServiceRequest referral =
         gateway
             .fhir()
@@ -203,7 +206,10 @@ class IntakeTest {
   @Test
   void updateAgainstAStaleVersionIsRefusedWith409() {
     HttpResponse<String> created =
-        gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referralFor(patient())));
+        gateway.post(
+            "/fhir/ServiceRequest",
+            "application/fhir+json",
+            json(referralFor(gateway.createYoungPerson())));
     String id = idFromLocation(created);
     ServiceRequest referral =
         gateway.fhir().read().resource(ServiceRequest.class).withId(id).execute();
@@ -288,16 +294,6 @@ class IntakeTest {
 
   private HttpResponse<String> postMessage(Bundle message) {
     return gateway.post("/fhir/$process-message", "application/fhir+json", json(message));
-  }
-
-  private String patient() {
-    return gateway
-        .fhir()
-        .create()
-        .resource(TestReferrals.youngPerson(NhsNumbers.next()))
-        .execute()
-        .getId()
-        .getIdPart();
   }
 
   private static ServiceRequest referralFor(String patientId) {

@@ -66,11 +66,7 @@ class ProfileValidationTest {
         .filter(ref -> ref != null && ref.contains("/") && present.add(ref))
         .forEach(ref -> put(transaction, Stubs.of(ref)));
 
-    HttpResponse<String> raw =
-        gateway.post(
-            "/fhir",
-            "application/fhir+json",
-            GatewayClient.FHIR.newJsonParser().encodeResourceToString(transaction));
+    HttpResponse<String> raw = gateway.post("/fhir", transaction);
     assertThat(raw.statusCode()).as(raw.body()).isEqualTo(200);
     Bundle response = GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, raw.body());
 
@@ -119,7 +115,7 @@ class ProfileValidationTest {
   @Test
   void referralWithASnomedCodeOutsideTheReasonsValueSetIsRefused() {
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Crisis");
-    referral.setSubject(new Reference("Patient/" + createdPatient()));
+    referral.setSubject(new Reference("Patient/" + gateway.createYoungPerson()));
     // 24172008 Crisis intervention is a real SNOMED CT concept, but an intervention, not a reason.
     referral
         .getReasonCodeFirstRep()
@@ -127,11 +123,7 @@ class ProfileValidationTest {
         .setSystem("http://snomed.info/sct")
         .setCode("24172008");
 
-    HttpResponse<String> response =
-        gateway.post(
-            "/fhir/ServiceRequest",
-            "application/fhir+json",
-            GatewayClient.FHIR.newJsonParser().encodeResourceToString(referral));
+    HttpResponse<String> response = gateway.post("/fhir/ServiceRequest", referral);
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(GatewayClient.outcome(response).getIssue())
@@ -184,16 +176,8 @@ class ProfileValidationTest {
                 .orElseThrow()
                 .resource();
 
-    HttpResponse<String> refused =
-        gateway.post(
-            "/fhir/Patient/$validate",
-            "application/fhir+json",
-            GatewayClient.FHIR.newJsonParser().encodeResourceToString(invalid));
-    HttpResponse<String> accepted =
-        gateway.post(
-            "/fhir/Patient/$validate",
-            "application/fhir+json",
-            GatewayClient.FHIR.newJsonParser().encodeResourceToString(valid));
+    HttpResponse<String> refused = gateway.post("/fhir/Patient/$validate", invalid);
+    HttpResponse<String> accepted = gateway.post("/fhir/Patient/$validate", valid);
 
     assertThat(refused.statusCode()).isEqualTo(422);
     assertThat(GatewayClient.outcome(refused).getIssue())
@@ -218,16 +202,6 @@ class ProfileValidationTest {
             .execute();
 
     assertThat(found.getTotal()).isEqualTo(1);
-  }
-
-  private String createdPatient() {
-    return gateway
-        .fhir()
-        .create()
-        .resource(TestReferrals.youngPerson(NhsNumbers.next()))
-        .execute()
-        .getId()
-        .getIdPart();
   }
 
   private void put(Bundle transaction, Resource resource) {
