@@ -23,9 +23,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Referral intake as provider systems use it: REST create, transaction Bundle and BaRS message;
  * each referral is stored once, tracked by a Task, and queued for routing in the same transaction.
+ * Subclasses choose the storage: concurrency and constraints behave differently on H2 and
+ * PostgreSQL, and production runs on PostgreSQL.
  */
-@EmbeddedGateway
-class IntakeTest {
+abstract class IntakeBehaviour {
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate database;
@@ -80,7 +81,7 @@ class IntakeTest {
           .containsOnly(200, 201)
           .containsOnlyOnce(201);
       assertThat(responses)
-          .extracting(IntakeTest::idFromLocation)
+          .extracting(IntakeBehaviour::idFromLocation)
           .containsOnly(idFromLocation(responses.get(0)));
       String referralId = idFromLocation(responses.get(0));
       assertThat(tasksFocusedOn(referralId)).hasSize(1);

@@ -1,0 +1,5 @@
+package org.cypmh.gateway.e2e;
+
+/** Intake on the production storage (PostgreSQL). */
+@PostgresGateway
+class IntakeOnPostgresTest extends IntakeBehaviour {}
