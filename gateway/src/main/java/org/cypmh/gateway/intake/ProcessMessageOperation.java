@@ -2,6 +2,8 @@ package org.cypmh.gateway.intake;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -33,28 +35,55 @@ class ProcessMessageOperation implements FhirOperations {
   private final IFhirSystemDao<Bundle, ?> systemDao;
   private final ReferralTracking tracking;
   private final Clock clock;
+  private final MatchUrlService matchUrlService;
 
   ProcessMessageOperation(
       DaoRegistry daoRegistry,
       IFhirSystemDao<Bundle, ?> systemDao,
       ReferralTracking tracking,
-      Clock clock) {
+      Clock clock,
+      MatchUrlService matchUrlService) {
     this.daoRegistry = daoRegistry;
     this.systemDao = systemDao;
     this.tracking = tracking;
     this.clock = clock;
+    this.matchUrlService = matchUrlService;
   }
 
   @Operation(name = "$process-message", idempotent = false)
   public Bundle processMessage(
       @OperationParam(name = "content", min = 1, max = 1) Bundle message, RequestDetails request) {
     ReferralMessage referralMessage = ReferralMessage.read(message);
+    if (referralMessage.reason() == ReferralMessage.Reason.UPDATE) {
+      requireExisting(referralMessage.referral(), request);
+    }
     Bundle stored = systemDao.transaction(request, referralMessage.asTransaction());
     IdType referralId = storedReferral(stored, referralMessage);
     ServiceRequest referral =
         (ServiceRequest) daoRegistry.getResourceDao(ServiceRequest.class).read(referralId, request);
     keep(message);
     return response(referralMessage.header(), referral);
+  }
+
+  /**
+   * An update for a referral the gateway never received is refused rather than turned into a new
+   * referral: the sender's record and ours disagree, and a person has to look.
+   */
+  private void requireExisting(ServiceRequest referral, RequestDetails request) {
+    String matchUrl = ReferralMessage.updateMatchUrl(referral);
+    SearchParameterMap byIdentifier =
+        matchUrlService.translateMatchUrl(
+            "ServiceRequest?" + matchUrl,
+            daoRegistry
+                .getResourceDao(ServiceRequest.class)
+                .getContext()
+                .getResourceDefinition("ServiceRequest"));
+    byIdentifier.setLoadSynchronous(true);
+    if (daoRegistry.getResourceDao(ServiceRequest.class).search(byIdentifier, request).isEmpty()) {
+      throw BarsError.REC_NOT_FOUND.exception(
+          "No referral with this referrer identifier has been received, so it cannot be updated",
+          "ServiceRequest.identifier");
+    }
   }
 
   private static IdType storedReferral(Bundle transactionResponse, ReferralMessage message) {

@@ -114,23 +114,30 @@ record ReferralMessage(
             .setIfNoneExist("identifier=" + NHS_NUMBER + "|" + nhsNumber(patient.getIdentifier()));
       } else if (entry.getResource() instanceof ServiceRequest referral
           && reason == Reason.UPDATE) {
-        Identifier identifier =
-            referral.getIdentifier().stream()
-                .filter(i -> i.hasSystem() && i.hasValue())
-                .findFirst()
-                .orElseThrow(
-                    () ->
-                        BarsError.REC_UNPROCESSABLE_ENTITY.exception(
-                            "An update must carry the referrer's identifier of the referral it changes",
-                            "ServiceRequest.identifier"));
-        request
-            .setMethod(Bundle.HTTPVerb.PUT)
-            .setUrl(type + "?identifier=" + identifier.getSystem() + "|" + identifier.getValue());
+        request.setMethod(Bundle.HTTPVerb.PUT).setUrl(type + "?" + updateMatchUrl(referral));
       } else {
         request.setMethod(Bundle.HTTPVerb.POST).setUrl(type);
       }
     }
     return transaction;
+  }
+
+  /** The referral the message is about. */
+  ServiceRequest referral() {
+    return (ServiceRequest) bundle.getEntry().get(referralIndexInMessage).getResource();
+  }
+
+  /**
+   * How an update finds the referral it changes: the same referrer identifier (and requester) that
+   * made the original create idempotent.
+   */
+  static String updateMatchUrl(ServiceRequest referral) {
+    return ReferralIdempotency.matchUrl(referral)
+        .orElseThrow(
+            () ->
+                BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+                    "An update must carry the referrer's identifier of the referral it changes",
+                    "ServiceRequest.identifier"));
   }
 
   /** Position of the referral in the transaction (the message minus its MessageHeader). */

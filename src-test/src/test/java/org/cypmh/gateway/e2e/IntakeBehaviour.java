@@ -275,6 +275,24 @@ abstract class IntakeBehaviour {
   }
 
   @Test
+  void updateForAReferralNeverReceivedIsRefusedAsNotFound() {
+    ServiceRequest neverSent = TestReferrals.eatingDisorderReferral("Unknown to the gateway");
+
+    HttpResponse<String> response =
+        postMessage(TestMessages.referral(NhsNumbers.next(), neverSent.copy(), "update"));
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(
+            GatewayClient.outcome(response)
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode())
+        .isEqualTo("REC_NOT_FOUND");
+    assertThat(searchByIdentifier(neverSent)).isZero();
+  }
+
+  @Test
   void bundleThatIsNotAMessageIsRefusedAsABadRequest() {
     Bundle notAMessage =
         TestReferrals.transaction(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"));
