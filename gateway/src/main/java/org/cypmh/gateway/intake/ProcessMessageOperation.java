@@ -7,7 +7,6 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.util.Date;
 import java.util.UUID;
@@ -23,8 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * BaRS-style referral messaging: {@code POST /fhir/$process-message} with a message Bundle whose
  * MessageHeader (event {@code servicerequest-request}, reason new or update) focuses on the
- * ServiceRequest. The message's resources are stored as one FHIR transaction, through the same
- * validation, idempotency and tracking as a REST referral; the message itself is kept; the answer
+ * ServiceRequest. The message's resources and the message itself are stored as one FHIR
+ * transaction, through the same validation, idempotency and tracking as a REST referral; the answer
  * is a response message (MessageHeader response code {@code ok}, the stored referral and its
  * tracking Task) or an OperationOutcome with a BaRS error code.
  */
@@ -61,7 +60,6 @@ class ProcessMessageOperation implements FhirOperations {
     IdType referralId = storedReferral(stored, referralMessage);
     ServiceRequest referral =
         (ServiceRequest) daoRegistry.getResourceDao(ServiceRequest.class).read(referralId, request);
-    keep(message);
     return response(referralMessage.header(), referral);
   }
 
@@ -89,13 +87,6 @@ class ProcessMessageOperation implements FhirOperations {
   private static IdType storedReferral(Bundle transactionResponse, ReferralMessage message) {
     Bundle.BundleEntryComponent entry = transactionResponse.getEntry().get(message.referralIndex());
     return new IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless();
-  }
-
-  /** The message as received, for the audit trail ("what exactly did the sender say"). */
-  private void keep(Bundle message) {
-    Bundle copy = message.copy();
-    copy.setId((String) null);
-    daoRegistry.getResourceDao(Bundle.class).create(copy, new SystemRequestDetails());
   }
 
   private Bundle response(MessageHeader request, ServiceRequest referral) {

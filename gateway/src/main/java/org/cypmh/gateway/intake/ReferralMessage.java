@@ -119,6 +119,17 @@ record ReferralMessage(
         request.setMethod(Bundle.HTTPVerb.POST).setUrl(type);
       }
     }
+    // The message itself, as received, in the same transaction: what the sender said is kept
+    // exactly when what it asked for is stored.
+    Bundle received = bundle.copy();
+    received.setId((String) null);
+    transaction
+        .addEntry()
+        .setFullUrl("urn:uuid:" + java.util.UUID.randomUUID())
+        .setResource(received)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Bundle");
     return transaction;
   }
 

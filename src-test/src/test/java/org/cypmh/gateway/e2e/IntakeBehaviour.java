@@ -125,7 +125,8 @@ abstract class IntakeBehaviour {
     String nhsNumber = NhsNumbers.next();
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Self-harm");
 
-    Bundle response = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
+    Bundle firstMessage = TestMessages.referral(nhsNumber, referral.copy(), "new");
+    Bundle response = processMessage(firstMessage);
     Bundle repeat = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
 
     MessageHeader header = (MessageHeader) response.getEntryFirstRep().getResource();
@@ -139,6 +140,27 @@ abstract class IntakeBehaviour {
     assertThat(((Task) response.getEntry().get(2).getResource()).getFocus().getReference())
         .isEqualTo("ServiceRequest/" + referralId);
     assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
+    // The message is kept as received, in the same transaction as the referral.
+    Bundle kept =
+        gateway
+            .fhir()
+            .search()
+            .byUrl("Bundle?identifier=urn:ietf:rfc:3986|" + firstMessage.getIdentifier().getValue())
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(kept.getEntry())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(
+                        ((MessageHeader)
+                                ((Bundle) e.getResource()).getEntryFirstRep().getResource())
+                            .getFocusFirstRep()
+                            .getReference())
+                    .isEqualTo(
+                        ((MessageHeader) firstMessage.getEntryFirstRep().getResource())
+                            .getFocusFirstRep()
+                            .getReference()));
   }
 
   @Test

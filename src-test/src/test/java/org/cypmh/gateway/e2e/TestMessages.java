@@ -14,6 +14,10 @@ final class TestMessages {
 
   static Bundle referral(String nhsNumber, ServiceRequest referral, String reason) {
     Bundle message = new Bundle().setType(Bundle.BundleType.MESSAGE);
+    message
+        .getIdentifier()
+        .setSystem("urn:ietf:rfc:3986")
+        .setValue("urn:uuid:" + UUID.randomUUID());
     String patientUrl = "urn:uuid:" + UUID.randomUUID();
     String referralUrl = "urn:uuid:" + UUID.randomUUID();
     MessageHeader header = new MessageHeader();
