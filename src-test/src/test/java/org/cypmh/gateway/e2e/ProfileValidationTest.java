@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.List;
@@ -125,13 +124,7 @@ class ProfileValidationTest {
 
     HttpResponse<String> response = gateway.post("/fhir/ServiceRequest", referral);
 
-    assertThat(response.statusCode()).isEqualTo(422);
-    assertThat(GatewayClient.outcome(response).getIssue())
-        .anySatisfy(
-            i ->
-                assertThat(i.getExpression())
-                    .extracting(e -> e.getValue())
-                    .contains("ServiceRequest.reasonCode[0].coding[0]"));
+    assertRefusedAt(response, "ServiceRequest.reasonCode[0].coding[0]");
   }
 
   @Test
@@ -141,22 +134,9 @@ class ProfileValidationTest {
             NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
     ((ServiceRequest) bundle.getEntry().get(1).getResource()).setPriority(null);
 
-    HttpResponse<String> response =
-        gateway.send(
-            gateway
-                .request("/fhir")
-                .header("Content-Type", "application/fhir+json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        GatewayClient.FHIR.newJsonParser().encodeResourceToString(bundle))));
+    HttpResponse<String> response = gateway.post("/fhir", bundle);
 
-    assertThat(response.statusCode()).isEqualTo(422);
-    assertThat(GatewayClient.outcome(response).getIssue())
-        .anySatisfy(
-            i ->
-                assertThat(i.getExpression())
-                    .extracting(e -> e.getValue())
-                    .contains("Bundle.entry[1].resource.priority"));
+    assertRefusedAt(response, "Bundle.entry[1].resource.priority");
   }
 
   @Test
@@ -179,13 +159,7 @@ class ProfileValidationTest {
     HttpResponse<String> refused = gateway.post("/fhir/Patient/$validate", invalid);
     HttpResponse<String> accepted = gateway.post("/fhir/Patient/$validate", valid);
 
-    assertThat(refused.statusCode()).isEqualTo(422);
-    assertThat(GatewayClient.outcome(refused).getIssue())
-        .anySatisfy(
-            i ->
-                assertThat(i.getExpression())
-                    .extracting(e -> e.getValue())
-                    .contains("Patient.birthDate"));
+    assertRefusedAt(refused, "Patient.birthDate");
     assertThat(accepted.statusCode()).isEqualTo(200);
     assertThat(GatewayClient.outcome(accepted).getIssue())
         .noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
@@ -202,6 +176,14 @@ class ProfileValidationTest {
             .execute();
 
     assertThat(found.getTotal()).isEqualTo(1);
+  }
+
+  /** 422, with an issue at exactly this FHIRPath. */
+  private static void assertRefusedAt(HttpResponse<String> response, String expression) {
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(GatewayClient.outcome(response).getIssue())
+        .anySatisfy(
+            i -> assertThat(i.getExpression()).extracting(e -> e.getValue()).contains(expression));
   }
 
   private void put(Bundle transaction, Resource resource) {
