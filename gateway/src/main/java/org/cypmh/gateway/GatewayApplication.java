@@ -1,6 +1,7 @@
 package org.cypmh.gateway;
 
 import java.time.Clock;
+import org.cypmh.routes.RoutingConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.data.elasticsearch.ElasticsearchDataAutoConfiguration;
@@ -13,6 +14,7 @@ import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * The CYPMH gateway: a HAPI FHIR R4 JPA server at {@code /fhir} with the gateway's own intake,
@@ -33,6 +35,7 @@ import org.springframework.context.annotation.Bean;
       ElasticsearchRepositoriesAutoConfiguration.class
     })
 @ConfigurationPropertiesScan
+@Import(RoutingConfig.class)
 public class GatewayApplication {
 
   /** One clock for every time the gateway records, so tests can fix "now" (age 17y6m, periods). */

@@ -18,6 +18,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.cypmh.routes.api.RoutingOperations;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,7 +45,8 @@ class FhirServerConfig {
       DatabaseBackedPagingProvider pagingProvider,
       FhirServerProperties properties,
       List<FhirServerInterceptor> interceptors,
-      List<FhirOperations> operations) {
+      List<FhirOperations> operations,
+      RoutingOperations routingOperations) {
     // Must precede createProviders(): only these types get DAOs registered and REST providers.
     daoRegistry.setSupportedResourceTypes(supportedTypes(properties));
     RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -53,6 +55,7 @@ class FhirServerConfig {
     server.registerProvider(systemProvider);
     server.registerProvider(valueSetOperations);
     operations.forEach(server::registerProvider);
+    server.registerProvider(routingOperations);
 
     JpaCapabilityStatementProvider capabilities =
         new JpaCapabilityStatementProvider(

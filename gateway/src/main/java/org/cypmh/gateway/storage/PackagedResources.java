@@ -5,13 +5,13 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
 /**
- * Stores conformance and terminology resources the gateway ships with (fixed ids), idempotently: a
- * resource whose stored copy already equals the packaged one is left alone, so a restart creates no
- * new version and triggers no re-indexing.
+ * Stores resources the gateway ships with (conformance, terminology, the service directory; fixed
+ * ids), idempotently: a resource whose stored copy already equals the packaged one is left alone,
+ * so a restart creates no new version and triggers no re-indexing.
  */
 @Component
 public class PackagedResources {
@@ -24,11 +24,11 @@ public class PackagedResources {
 
   /** Returns true if the resource was stored or updated, false if it was already current. */
   @SuppressWarnings("unchecked")
-  public boolean storeIfChanged(MetadataResource packaged) {
-    IFhirResourceDao<MetadataResource> dao =
-        (IFhirResourceDao<MetadataResource>) daoRegistry.getResourceDao(packaged.fhirType());
+  public boolean storeIfChanged(Resource packaged) {
+    IFhirResourceDao<Resource> dao =
+        (IFhirResourceDao<Resource>) daoRegistry.getResourceDao(packaged.fhirType());
     SystemRequestDetails request = new SystemRequestDetails();
-    Optional<MetadataResource> stored = read(dao, packaged, request);
+    Optional<Resource> stored = read(dao, packaged, request);
     if (stored.isPresent() && sameContent(stored.get(), packaged)) {
       return false;
     }
@@ -36,10 +36,8 @@ public class PackagedResources {
     return true;
   }
 
-  private static Optional<MetadataResource> read(
-      IFhirResourceDao<MetadataResource> dao,
-      MetadataResource packaged,
-      SystemRequestDetails request) {
+  private static Optional<Resource> read(
+      IFhirResourceDao<Resource> dao, Resource packaged, SystemRequestDetails request) {
     try {
       return Optional.of(dao.read(packaged.getIdElement().toUnqualifiedVersionless(), request));
     } catch (ResourceNotFoundException e) {
@@ -47,9 +45,9 @@ public class PackagedResources {
     }
   }
 
-  private static boolean sameContent(MetadataResource stored, MetadataResource packaged) {
-    MetadataResource storedCopy = stored.copy();
-    MetadataResource packagedCopy = packaged.copy();
+  private static boolean sameContent(Resource stored, Resource packaged) {
+    Resource storedCopy = stored.copy();
+    Resource packagedCopy = packaged.copy();
     storedCopy.setMeta(null);
     packagedCopy.setMeta(null);
     storedCopy.setIdElement(null);

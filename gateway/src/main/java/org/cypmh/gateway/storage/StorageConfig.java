@@ -15,6 +15,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.cypmh.routes.RoutingConfig;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -81,7 +82,10 @@ class StorageConfig {
     // The gateway's own tables (outbox, deliveries) share HAPI's persistence unit, so they are
     // written in the same database transaction as the resources they describe.
     factory.setPackagesToScan(
-        "ca.uhn.fhir.jpa.model.entity", "ca.uhn.fhir.jpa.entity", "org.cypmh.gateway");
+        "ca.uhn.fhir.jpa.model.entity",
+        "ca.uhn.fhir.jpa.entity",
+        "org.cypmh.gateway",
+        RoutingConfig.ENTITY_PACKAGE);
     factory.setPersistenceUnitName("HAPI_PU");
     factory.setJpaPropertyMap(properties);
     factory.setDataSource(dataSource);

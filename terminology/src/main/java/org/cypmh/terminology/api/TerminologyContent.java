@@ -58,6 +58,8 @@ public final class TerminologyContent {
   public static final String ADULT_SERVICE_TYPES =
       CANONICAL_BASE + "/ValueSet/cypmh-adult-service-type";
   public static final String TRANSITION_CARE = CANONICAL_BASE + "/ValueSet/cypmh-transition-care";
+  public static final String RISK_INDICATORS = CANONICAL_BASE + "/ValueSet/cypmh-risk-indicators";
+  public static final String ANXIETY_LOW_MOOD = CANONICAL_BASE + "/ValueSet/cypmh-anxiety-low-mood";
 
   // ConceptMaps.
   public static final String VCSE_FIRST_STEPS_TO_SNOMED =
@@ -86,6 +88,8 @@ public final class TerminologyContent {
           "ValueSet-cypmh-camhs-service-type.json",
           "ValueSet-cypmh-adult-service-type.json",
           "ValueSet-cypmh-transition-care.json",
+          "ValueSet-cypmh-risk-indicators.json",
+          "ValueSet-cypmh-anxiety-low-mood.json",
           "ConceptMap-vcse-first-steps-interventions-to-snomed.json",
           "ConceptMap-camhs-to-adult-service-type.json");
 

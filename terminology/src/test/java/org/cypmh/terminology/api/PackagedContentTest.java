@@ -24,7 +24,7 @@ class PackagedContentTest {
     assertThat(content.codeSystems()).hasSize(4);
     assertThat(content.valueSets()).hasSize(8);
     assertThat(content.conceptMaps()).hasSize(2);
-    assertThat(content.all()).hasSize(14);
+    assertThat(content.all()).hasSize(16);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.cypmh.gateway.intake;
+package org.cypmh.routes.outbox;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -17,6 +17,9 @@ import org.hibernate.type.SqlTypes;
 /**
  * Something the routing engine must act on, written in the same database transaction as the
  * resource it is about: if the resource is stored, its event is too, whatever crashes afterwards.
+ *
+ * <p>A pending event is available from {@code availableAt}: a node that claims it pushes that time
+ * forward by its lease, so a node that dies mid-routing releases the event by simply not finishing.
  */
 @Entity
 @Table(
@@ -65,13 +68,25 @@ public class OutboxEvent {
   @Column(name = "STATUS", nullable = false, length = 20)
   private Status status;
 
+  @Column(name = "AVAILABLE_AT")
+  private Instant availableAt;
+
+  @Column(name = "ATTEMPTS")
+  private Integer attempts;
+
+  /** Why routing last failed: a class of problem, never resource content. */
+  @Column(name = "LAST_ERROR", length = 500)
+  private String lastError;
+
   protected OutboxEvent() {}
 
-  OutboxEvent(Type type, String focus, String task, Instant createdAt) {
+  public OutboxEvent(Type type, String focus, String task, Instant createdAt) {
     this.type = type;
     this.focus = focus;
     this.task = task;
     this.createdAt = createdAt;
+    this.availableAt = createdAt;
+    this.attempts = 0;
     this.status = Status.PENDING;
   }
 
@@ -97,5 +112,24 @@ public class OutboxEvent {
 
   public Status status() {
     return status;
+  }
+
+  public int attempts() {
+    return attempts == null ? 0 : attempts;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  void done() {
+    status = Status.DONE;
+    lastError = null;
+  }
+
+  void failed(String error, Instant retryAt) {
+    attempts = attempts() + 1;
+    lastError = error;
+    availableAt = retryAt;
   }
 }

@@ -1,0 +1,34 @@
+package org.cypmh.routes;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import org.cypmh.routes.api.ConsentCheck;
+import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.terminology.api.ValueSetMembership;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+
+/** The routing engine, for the application to import. */
+@Configuration(proxyBeanMethods = false)
+@ComponentScan
+@EnableConfigurationProperties(RoutesProperties.class)
+public class RoutingConfig {
+
+  /** Package holding the routing engine's JPA entities, for the entity manager to scan. */
+  public static final String ENTITY_PACKAGE = "org.cypmh.routes";
+
+  @Bean
+  ValueSetMembership valueSetMembership(IValidationSupport validationSupport) {
+    return ValueSetMembership.using(validationSupport);
+  }
+
+  /** Until the consent service exists, every destination is permitted, and says so. */
+  @Bean
+  @ConditionalOnMissingBean
+  ConsentCheck consentCheck() {
+    return (referral, destination) ->
+        ConsentDecision.permit("permitted: no consent policy is configured yet");
+  }
+}

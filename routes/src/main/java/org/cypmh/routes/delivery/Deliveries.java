@@ -1,0 +1,232 @@
+package org.cypmh.routes.delivery;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.delivery.Delivery.Status;
+import org.cypmh.routes.directory.PartnerEndpoint;
+import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.cypmh.routes.routing.PlannedDelivery;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The delivery ledger: every state change of a delivery, each in its own transaction together with
+ * the Task feedback and audit entry it implies.
+ */
+@Component
+public class Deliveries {
+
+  private final TransactionTemplate transaction;
+  private final DeliveryFeedback feedback;
+  private final PartnerPayloads payloads;
+  private final Clock clock;
+  private final RoutesProperties.Delivery settings;
+
+  @PersistenceContext private EntityManager entityManager;
+
+  Deliveries(
+      PlatformTransactionManager transactionManager,
+      DeliveryFeedback feedback,
+      PartnerPayloads payloads,
+      Clock clock,
+      RoutesProperties properties) {
+    this.transaction = new TransactionTemplate(transactionManager);
+    this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.feedback = feedback;
+    this.payloads = payloads;
+    this.clock = clock;
+    this.settings = properties.delivery();
+  }
+
+  /**
+   * Stores what the routes decided, one delivery per destination, inside the caller's (routing)
+   * transaction. Returns the ids of those to send now; withheld ones are recorded, not sent.
+   */
+  public List<Long> store(long eventId, String focus, String task, List<PlannedDelivery> plans) {
+    Instant now = clock.instant();
+    List<Long> toSend = new ArrayList<>();
+    for (PlannedDelivery plan : plans) {
+      PartnerEndpoint endpoint = plan.destination().endpoint();
+      Connection connection = endpoint == null ? Connection.FHIR_REST : endpoint.connection();
+      String key =
+          UUID.nameUUIDFromBytes((focus + "|" + plan.destination().serviceId()).getBytes(UTF_8))
+              .toString();
+      Delivery delivery =
+          new Delivery(
+              eventId,
+              plan.routeId(),
+              plan.destination().serviceId(),
+              plan.destination().resourceId(),
+              focus,
+              task,
+              key,
+              connection,
+              payloads.json(plan, connection, key),
+              plan.consent().reason(),
+              plan.consent().permitted(),
+              now);
+      entityManager.persist(delivery);
+      // Leased to this node from birth: it sends them at once; if it dies, the lease runs out.
+      delivery.leased(now.plus(settings.lease()));
+      if (delivery.status() == Status.PENDING) {
+        toSend.add(delivery.id());
+      }
+    }
+    return toSend;
+  }
+
+  /**
+   * Claims up to {@code max} due deliveries for this node: pending ones whose due time has passed,
+   * which includes those another node leased and abandoned. Rows other nodes are claiming right now
+   * are skipped, not waited for.
+   */
+  List<Long> claimDue(int max) {
+    return transaction.execute(
+        tx -> {
+          Instant now = clock.instant();
+          @SuppressWarnings("unchecked")
+          List<Number> ids =
+              entityManager
+                  .createNativeQuery(
+                      "select ID from GW_DELIVERY where STATUS = 'PENDING' and DUE_AT <= :now"
+                          + " order by DUE_AT fetch first "
+                          + max
+                          + " rows only for update skip locked")
+                  .setParameter("now", now)
+                  .getResultList();
+          if (ids.isEmpty()) {
+            return List.of();
+          }
+          List<Long> claimed = ids.stream().map(Number::longValue).toList();
+          entityManager
+              .createQuery("update Delivery d set d.dueAt = :lease where d.id in :ids")
+              .setParameter("lease", now.plus(settings.lease()))
+              .setParameter("ids", claimed)
+              .executeUpdate();
+          return claimed;
+        });
+  }
+
+  /**
+   * Starts an attempt: counts it and extends this node's lease. Empty if the delivery is no longer
+   * pending (delivered by another node, or dead).
+   */
+  Optional<Delivery> startAttempt(long deliveryId) {
+    return transaction.execute(
+        tx -> {
+          Delivery delivery =
+              entityManager.find(Delivery.class, deliveryId, LockModeType.PESSIMISTIC_WRITE);
+          if (delivery == null || delivery.status() != Status.PENDING) {
+            return Optional.<Delivery>empty();
+          }
+          delivery.attempted(clock.instant().plus(settings.lease()));
+          return Optional.of(delivery);
+        });
+  }
+
+  void delivered(long deliveryId, PartnerResponse response, Instant started) {
+    transaction.executeWithoutResult(
+        tx -> {
+          Delivery delivery = entityManager.find(Delivery.class, deliveryId);
+          record(delivery, response, started);
+          delivery.delivered(response.location(), clock.instant());
+          feedback.delivered(delivery);
+        });
+  }
+
+  void failed(long deliveryId, PartnerResponse response, Instant started) {
+    transaction.executeWithoutResult(
+        tx -> {
+          Delivery delivery = entityManager.find(Delivery.class, deliveryId);
+          record(delivery, response, started);
+          delivery.failed(response.summary());
+        });
+  }
+
+  void dead(long deliveryId, String error) {
+    transaction.executeWithoutResult(
+        tx -> {
+          Delivery delivery = entityManager.find(Delivery.class, deliveryId);
+          if (delivery.status() != Status.PENDING) {
+            return;
+          }
+          delivery.dead(error, clock.instant());
+          feedback.dead(delivery);
+        });
+  }
+
+  /**
+   * Puts dead letters back in the queue: one by id, or all of a destination service. Returns how
+   * many.
+   */
+  public int replay(Long deliveryId, String serviceId) {
+    return transaction.execute(
+        tx -> {
+          List<Delivery> dead = deadLetters(deliveryId, serviceId);
+          dead.forEach(d -> d.replay(clock.instant()));
+          return dead.size();
+        });
+  }
+
+  /** Dead letters, oldest first: one by id, all of a service, or all (both null). */
+  public List<Delivery> deadLetters(Long deliveryId, String serviceId) {
+    StringBuilder query = new StringBuilder("from Delivery d where d.status = :dead");
+    if (deliveryId != null) {
+      query.append(" and d.id = :id");
+    }
+    if (serviceId != null) {
+      query.append(" and d.serviceId = :service");
+    }
+    var typed =
+        entityManager
+            .createQuery(query.append(" order by d.id").toString(), Delivery.class)
+            .setParameter("dead", Status.DEAD);
+    if (deliveryId != null) {
+      typed.setParameter("id", deliveryId);
+    }
+    if (serviceId != null) {
+      typed.setParameter("service", serviceId);
+    }
+    return typed.setMaxResults(1000).getResultList();
+  }
+
+  /** Every delivery of a referral (versionless id), oldest first. */
+  public List<Delivery> ofReferral(String referral) {
+    return entityManager
+        .createQuery("from Delivery d where d.referral = :referral order by d.id", Delivery.class)
+        .setParameter("referral", referral)
+        .getResultList();
+  }
+
+  public List<DeliveryAttempt> attemptsOf(long deliveryId) {
+    return entityManager
+        .createQuery(
+            "from DeliveryAttempt a where a.deliveryId = :id order by a.number",
+            DeliveryAttempt.class)
+        .setParameter("id", deliveryId)
+        .getResultList();
+  }
+
+  private void record(Delivery delivery, PartnerResponse response, Instant started) {
+    entityManager.persist(
+        new DeliveryAttempt(
+            delivery.id(),
+            delivery.attempts(),
+            started,
+            Math.max(0, clock.millis() - started.toEpochMilli()),
+            response.httpStatus(),
+            response.summary()));
+  }
+}

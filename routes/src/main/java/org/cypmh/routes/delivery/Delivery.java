@@ -1,0 +1,255 @@
+package org.cypmh.routes.delivery;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.hibernate.Length;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * One referral event on its way to one destination service: the payload exactly as it will be sent,
+ * the idempotency key the partner sees on every attempt, and where it stands.
+ *
+ * <p>A pending delivery is due from {@code dueAt}; the node sending it pushes that time forward by
+ * its lease, so if the node dies another one resumes the delivery when the lease runs out.
+ */
+@Entity
+@Table(
+    name = "GW_DELIVERY",
+    indexes = {
+      @Index(name = "IDX_GW_DELIVERY_DUE", columnList = "STATUS, DUE_AT"),
+      @Index(name = "IDX_GW_DELIVERY_SERVICE", columnList = "SERVICE_ID, STATUS"),
+      @Index(name = "IDX_GW_DELIVERY_REFERRAL", columnList = "REFERRAL")
+    })
+public class Delivery {
+
+  /** Where a delivery stands. */
+  public enum Status {
+    /** Being sent, or waiting to be. */
+    PENDING,
+    /** The partner accepted it. */
+    DELIVERED,
+    /** Retries exhausted or the partner refused it: an operator must look, then replay. */
+    DEAD,
+    /** Not sent: consent does not permit it. */
+    WITHHELD
+  }
+
+  @Id
+  @SequenceGenerator(
+      name = "GW_DELIVERY_SEQ",
+      sequenceName = "GW_DELIVERY_SEQ",
+      allocationSize = 50)
+  @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "GW_DELIVERY_SEQ")
+  @Column(name = "ID")
+  private Long id;
+
+  @Column(name = "EVENT_ID", nullable = false)
+  private Long eventId;
+
+  @Column(name = "ROUTE_ID", nullable = false, length = 200)
+  private String routeId;
+
+  @Column(name = "SERVICE_ID", nullable = false, length = 100)
+  private String serviceId;
+
+  /** The destination HealthcareService, e.g. {@code HealthcareService/camhs-crisis}. */
+  @Column(name = "SERVICE", nullable = false, length = 200)
+  private String service;
+
+  /** The referral, versionless, e.g. {@code ServiceRequest/123}. */
+  @Column(name = "REFERRAL", nullable = false, length = 200)
+  private String referral;
+
+  /** The referral version sent, e.g. {@code ServiceRequest/123/_history/2}. */
+  @Column(name = "FOCUS", nullable = false, length = 200)
+  private String focus;
+
+  @Column(name = "TASK", length = 200)
+  private String task;
+
+  @Column(name = "IDEMPOTENCY_KEY", nullable = false, length = 64)
+  private String idempotencyKey;
+
+  @Enumerated(EnumType.STRING)
+  @JdbcTypeCode(SqlTypes.VARCHAR)
+  @Column(name = "CONNECTION_TYPE", nullable = false, length = 20)
+  private Connection connection;
+
+  @Column(name = "PAYLOAD", nullable = false, length = Length.LONG32)
+  private String payload;
+
+  @Column(name = "CONSENT", length = 500)
+  private String consent;
+
+  @Enumerated(EnumType.STRING)
+  @JdbcTypeCode(SqlTypes.VARCHAR)
+  @Column(name = "STATUS", nullable = false, length = 20)
+  private Status status;
+
+  @Column(name = "ATTEMPTS", nullable = false)
+  private int attempts;
+
+  @Column(name = "DUE_AT", nullable = false)
+  private Instant dueAt;
+
+  /** Why the last attempt failed: HTTP status and the partner's issue text, never our payload. */
+  @Column(name = "LAST_ERROR", length = 1000)
+  private String lastError;
+
+  /** Where the partner stored it (Location of the referral), once delivered. */
+  @Column(name = "PARTNER_LOCATION", length = 500)
+  private String partnerLocation;
+
+  @Column(name = "CREATED_AT", nullable = false)
+  private Instant createdAt;
+
+  @Column(name = "FINISHED_AT")
+  private Instant finishedAt;
+
+  protected Delivery() {}
+
+  Delivery(
+      Long eventId,
+      String routeId,
+      String serviceId,
+      String service,
+      String focus,
+      String task,
+      String idempotencyKey,
+      Connection connection,
+      String payload,
+      String consent,
+      boolean permitted,
+      Instant now) {
+    this.eventId = eventId;
+    this.routeId = routeId;
+    this.serviceId = serviceId;
+    this.service = service;
+    this.focus = focus;
+    this.referral = focus.replaceAll("/_history/.*$", "");
+    this.task = task;
+    this.idempotencyKey = idempotencyKey;
+    this.connection = connection;
+    this.payload = payload;
+    this.consent = consent;
+    this.status = permitted ? Status.PENDING : Status.WITHHELD;
+    this.dueAt = now;
+    this.createdAt = now;
+    this.finishedAt = permitted ? null : now;
+  }
+
+  void leased(Instant until) {
+    dueAt = until;
+  }
+
+  void attempted(Instant leaseUntil) {
+    attempts++;
+    dueAt = leaseUntil;
+  }
+
+  void delivered(String location, Instant now) {
+    status = Status.DELIVERED;
+    partnerLocation = location;
+    lastError = null;
+    finishedAt = now;
+  }
+
+  void failed(String error) {
+    lastError = error;
+  }
+
+  void dead(String error, Instant now) {
+    status = Status.DEAD;
+    lastError = error;
+    finishedAt = now;
+  }
+
+  void replay(Instant now) {
+    status = Status.PENDING;
+    dueAt = now;
+    finishedAt = null;
+  }
+
+  public Long id() {
+    return id;
+  }
+
+  public Long eventId() {
+    return eventId;
+  }
+
+  public String routeId() {
+    return routeId;
+  }
+
+  public String serviceId() {
+    return serviceId;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  public String referral() {
+    return referral;
+  }
+
+  public String focus() {
+    return focus;
+  }
+
+  public String task() {
+    return task;
+  }
+
+  public String idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public String payload() {
+    return payload;
+  }
+
+  public String consent() {
+    return consent;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public String partnerLocation() {
+    return partnerLocation;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+}

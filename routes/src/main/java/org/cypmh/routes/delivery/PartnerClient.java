@@ -1,0 +1,225 @@
+package org.cypmh.routes.delivery;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.directory.PartnerEndpoint;
+import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends one payload to one partner endpoint over Camel's HTTP component: the endpoint's client
+ * certificate, timeouts, the idempotency key and BaRS headers, and a circuit breaker per endpoint
+ * so that a partner that is down is not hammered and does not hold our threads.
+ */
+@Component
+class PartnerClient {
+
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private final CamelContext camel;
+  private final ProducerTemplate producer;
+  private final FhirContext fhirContext;
+  private final RoutesProperties properties;
+  private final CircuitBreakerRegistry breakers;
+
+  PartnerClient(
+      CamelContext camel,
+      ProducerTemplate producer,
+      FhirContext fhirContext,
+      RoutesProperties properties) {
+    this.camel = camel;
+    this.producer = producer;
+    this.fhirContext = fhirContext;
+    this.properties = properties;
+    RoutesProperties.Delivery delivery = properties.delivery();
+    this.breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .failureRateThreshold(delivery.breakerFailureRate())
+                .minimumNumberOfCalls(5)
+                .slidingWindowSize(10)
+                .waitDurationInOpenState(delivery.breakerOpenFor())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+    configureHttp(delivery);
+  }
+
+  /** Posts the payload; never throws for a partner problem, which is in the response instead. */
+  PartnerResponse send(Delivery delivery, PartnerEndpoint endpoint) {
+    CircuitBreaker breaker = breakers.circuitBreaker(endpoint.resourceId());
+    if (!breaker.tryAcquirePermission()) {
+      return PartnerResponse.noAnswer(
+          "circuit breaker open for " + endpoint.resourceId() + ": partner failing, not called");
+    }
+    long start = System.nanoTime();
+    PartnerResponse response = post(delivery, endpoint);
+    long elapsed = System.nanoTime() - start;
+    if (response.retryable()) {
+      breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IllegalStateException(response.summary()));
+    } else {
+      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+    }
+    return response;
+  }
+
+  private PartnerResponse post(Delivery delivery, PartnerEndpoint endpoint) {
+    String uri;
+    try {
+      uri = uri(endpoint, delivery.connection());
+    } catch (IllegalStateException e) {
+      return new PartnerResponse(null, null, e.getMessage());
+    }
+    Exchange exchange =
+        producer.send(
+            uri,
+            ex -> {
+              ex.getIn().setBody(delivery.payload());
+              ex.getIn()
+                  .setHeaders(
+                      Map.of(
+                          Exchange.HTTP_METHOD,
+                          "POST",
+                          Exchange.CONTENT_TYPE,
+                          "application/fhir+json",
+                          "Accept",
+                          "application/fhir+json",
+                          IDEMPOTENCY_KEY,
+                          delivery.idempotencyKey(),
+                          "X-Request-Id",
+                          UUID.randomUUID().toString(),
+                          "X-Correlation-Id",
+                          delivery.idempotencyKey()));
+            });
+    if (exchange.getException() != null) {
+      Throwable cause = exchange.getException();
+      return PartnerResponse.noAnswer(
+          "no answer from " + endpoint.resourceId() + ": " + cause.getClass().getSimpleName());
+    }
+    Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+    String body = exchange.getMessage().getBody(String.class);
+    return new PartnerResponse(status, location(exchange, body), "HTTP " + status + issues(body));
+  }
+
+  private String uri(PartnerEndpoint endpoint, Connection connection) {
+    String address = endpoint.address();
+    if (address == null || !(address.startsWith("https://") || address.startsWith("http://"))) {
+      throw new IllegalStateException(
+          endpoint.resourceId() + " has no http(s) address; fix the directory entry");
+    }
+    String base = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
+    String target = connection == Connection.BARS_MESSAGE ? base + "/$process-message" : base;
+    StringBuilder uri = new StringBuilder(target).append("?throwExceptionOnFailure=false");
+    if (endpoint.credentials() != null) {
+      if (!properties.credentials().containsKey(endpoint.credentials())) {
+        throw new IllegalStateException(
+            endpoint.resourceId()
+                + " names credentials '"
+                + endpoint.credentials()
+                + "', which are not configured (routes.credentials."
+                + endpoint.credentials()
+                + ")");
+      }
+      uri.append("&sslContextParameters=#").append(tlsBeanName(endpoint.credentials()));
+    }
+    return uri.toString();
+  }
+
+  private String location(Exchange exchange, String body) {
+    String header = exchange.getMessage().getHeader("Location", String.class);
+    if (header != null) {
+      return header;
+    }
+    IBaseResource parsed = parse(body);
+    if (parsed instanceof Bundle bundle) {
+      return bundle.getEntry().stream()
+          .map(e -> e.getResponse().getLocation())
+          .filter(l -> l != null && l.startsWith("ServiceRequest"))
+          .findFirst()
+          .orElse(null);
+    }
+    return null;
+  }
+
+  private String issues(String body) {
+    if (parse(body) instanceof OperationOutcome outcome && outcome.hasIssue()) {
+      String text = outcome.getIssueFirstRep().getDiagnostics();
+      if (text == null) {
+        text = outcome.getIssueFirstRep().getDetails().getText();
+      }
+      if (text != null) {
+        return ": " + (text.length() > 300 ? text.substring(0, 300) : text);
+      }
+    }
+    return "";
+  }
+
+  private IBaseResource parse(String body) {
+    if (body == null || body.isBlank() || !body.trim().startsWith("{")) {
+      return null;
+    }
+    try {
+      return fhirContext.newJsonParser().parseResource(body);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void configureHttp(RoutesProperties.Delivery delivery) {
+    for (String scheme : new String[] {"http", "https"}) {
+      HttpComponent http = camel.getComponent(scheme, HttpComponent.class);
+      http.setConnectTimeout((int) delivery.connectTimeout().toMillis());
+      http.setResponseTimeout((int) delivery.responseTimeout().toMillis());
+      http.setSoTimeout((int) delivery.responseTimeout().toMillis());
+      // Retries are ours (Camel redelivery, counted and recorded), not the HTTP client's.
+      http.setAutomaticRetriesDisabled(true);
+      http.setFollowRedirects(false);
+    }
+    properties
+        .credentials()
+        .forEach(
+            (name, credentials) -> camel.getRegistry().bind(tlsBeanName(name), tls(credentials)));
+  }
+
+  private static SSLContextParameters tls(RoutesProperties.Credentials credentials) {
+    SSLContextParameters tls = new SSLContextParameters();
+    KeyStoreParameters keys = new KeyStoreParameters();
+    keys.setResource("file:" + credentials.keyStore().toAbsolutePath());
+    keys.setPassword(credentials.keyStorePassword());
+    keys.setType("PKCS12");
+    KeyManagersParameters keyManagers = new KeyManagersParameters();
+    keyManagers.setKeyStore(keys);
+    keyManagers.setKeyPassword(credentials.keyStorePassword());
+    tls.setKeyManagers(keyManagers);
+    if (credentials.trustStore() != null) {
+      KeyStoreParameters trust = new KeyStoreParameters();
+      trust.setResource("file:" + credentials.trustStore().toAbsolutePath());
+      trust.setPassword(credentials.trustStorePassword());
+      trust.setType("PKCS12");
+      TrustManagersParameters trustManagers = new TrustManagersParameters();
+      trustManagers.setKeyStore(trust);
+      tls.setTrustManagers(trustManagers);
+    }
+    return tls;
+  }
+
+  private static String tlsBeanName(String credentialsName) {
+    return "partnerTls-" + credentialsName;
+  }
+}

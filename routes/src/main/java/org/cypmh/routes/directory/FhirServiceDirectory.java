@@ -1,0 +1,136 @@
+package org.cypmh.routes.directory;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.HealthcareService;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Range;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+import org.springframework.stereotype.Component;
+
+/**
+ * The directory as stored FHIR resources, read on every question so that an edit through the FHIR
+ * API applies to the next referral.
+ */
+@Component
+class FhirServiceDirectory implements ServiceDirectory {
+
+  static final String SERVICE_TYPE_SYSTEM =
+      "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
+  private static final String CONNECTION_TYPES =
+      "http://terminology.hl7.org/CodeSystem/endpoint-connection-type";
+
+  private final DaoRegistry daoRegistry;
+
+  FhirServiceDirectory(DaoRegistry daoRegistry) {
+    this.daoRegistry = daoRegistry;
+  }
+
+  @Override
+  public Optional<DirectoryService> byId(String serviceId) {
+    return search(HealthcareService.SP_IDENTIFIER, new TokenParam(SERVICE_ID_SYSTEM, serviceId))
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<DirectoryService> ofType(String serviceType) {
+    return search(
+        HealthcareService.SP_SERVICE_TYPE, new TokenParam(SERVICE_TYPE_SYSTEM, serviceType));
+  }
+
+  private List<DirectoryService> search(String parameter, TokenParam value) {
+    SearchParameterMap query = SearchParameterMap.newSynchronous(parameter, value);
+    query.add(HealthcareService.SP_ACTIVE, new TokenParam("true"));
+    return daoRegistry
+        .getResourceDao(HealthcareService.class)
+        .search(query, new SystemRequestDetails())
+        .getAllResources()
+        .stream()
+        .map(HealthcareService.class::cast)
+        .map(this::toDirectoryService)
+        .toList();
+  }
+
+  private DirectoryService toDirectoryService(HealthcareService service) {
+    Set<String> types = new LinkedHashSet<>();
+    service.getType().forEach(t -> t.getCoding().forEach(c -> types.add(c.getCode())));
+    Range ages =
+        service.hasExtension(AGE_RANGE_EXTENSION)
+            ? (Range) service.getExtensionByUrl(AGE_RANGE_EXTENSION).getValue()
+            : new Range();
+    Set<String> districts = new LinkedHashSet<>();
+    Set<String> schools = new LinkedHashSet<>();
+    for (Reference area : service.getCoverageArea()) {
+      if (area.getResource() instanceof Location location) {
+        if (location.getAddress().hasPostalCode()) {
+          districts.add(location.getAddress().getPostalCode().trim().toUpperCase());
+        }
+        location.getIdentifier().stream()
+            .filter(i -> SCHOOL_URN_SYSTEM.equals(i.getSystem()))
+            .forEach(i -> schools.add(i.getValue()));
+      }
+    }
+    return new DirectoryService(
+        service.getIdentifier().stream()
+            .filter(i -> SERVICE_ID_SYSTEM.equals(i.getSystem()))
+            .map(i -> i.getValue())
+            .findFirst()
+            .orElse(service.getIdElement().getIdPart()),
+        service.getIdElement().toUnqualifiedVersionless().getValue(),
+        service.getName(),
+        service.getProvidedBy().getReference(),
+        Set.copyOf(types),
+        ages.hasLow() ? ages.getLow().getValue().intValue() : null,
+        ages.hasHigh() ? ages.getHigh().getValue().intValue() : null,
+        Set.copyOf(districts),
+        Set.copyOf(schools),
+        service.getEndpoint().stream()
+            .map(this::activeEndpoint)
+            .flatMap(Optional::stream)
+            .findFirst()
+            .orElse(null));
+  }
+
+  private Optional<PartnerEndpoint> activeEndpoint(Reference reference) {
+    Endpoint endpoint;
+    try {
+      endpoint =
+          daoRegistry
+              .getResourceDao(Endpoint.class)
+              .read(reference.getReferenceElement(), new SystemRequestDetails());
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return Optional.empty();
+    }
+    if (endpoint.getStatus() != Endpoint.EndpointStatus.ACTIVE) {
+      return Optional.empty();
+    }
+    Connection connection =
+        CONNECTION_TYPES.equals(endpoint.getConnectionType().getSystem())
+                && "hl7-fhir-msg".equals(endpoint.getConnectionType().getCode())
+            ? Connection.BARS_MESSAGE
+            : Connection.FHIR_REST;
+    String credentials =
+        endpoint.hasExtension(CREDENTIALS_EXTENSION)
+            ? ((StringType) endpoint.getExtensionByUrl(CREDENTIALS_EXTENSION).getValue()).getValue()
+            : null;
+    return Optional.of(
+        new PartnerEndpoint(
+            ((Resource) endpoint).getIdElement().toUnqualifiedVersionless().getValue(),
+            endpoint.getAddress(),
+            connection,
+            credentials));
+  }
+}

@@ -1,0 +1,177 @@
+package org.cypmh.routes.outbox;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.cypmh.routes.api.ConsentCheck;
+import org.cypmh.routes.api.RoutableReferral;
+import org.cypmh.routes.delivery.Deliveries;
+import org.cypmh.routes.delivery.Delivery;
+import org.cypmh.routes.delivery.DeliveryFeedback;
+import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.routing.PlannedDelivery;
+import org.cypmh.routes.routing.ReferralRouter;
+import org.cypmh.routes.routing.RoutingSession;
+import org.cypmh.terminology.api.ValueSetMembership;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns each claimed outbox event into deliveries, in one transaction per event: the routes decide
+ * (new referral), or the referral's earlier destinations get the new version (update, cancel); the
+ * deliveries, the Task's business status and the event's completion commit together.
+ */
+@Component
+class OutboxDispatch {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxDispatch.class);
+  private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
+
+  private final OutboxClaims claims;
+  private final TransactionTemplate transaction;
+  private final DaoRegistry daoRegistry;
+  private final ReferralRouter router;
+  private final Deliveries deliveries;
+  private final DeliveryFeedback feedback;
+  private final ServiceDirectory directory;
+  private final ConsentCheck consent;
+  private final ValueSetMembership terminology;
+
+  OutboxDispatch(
+      OutboxClaims claims,
+      PlatformTransactionManager transactionManager,
+      DaoRegistry daoRegistry,
+      ReferralRouter router,
+      Deliveries deliveries,
+      DeliveryFeedback feedback,
+      ServiceDirectory directory,
+      ConsentCheck consent,
+      ValueSetMembership terminology) {
+    this.claims = claims;
+    this.transaction = new TransactionTemplate(transactionManager);
+    this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.daoRegistry = daoRegistry;
+    this.router = router;
+    this.deliveries = deliveries;
+    this.feedback = feedback;
+    this.directory = directory;
+    this.consent = consent;
+    this.terminology = terminology;
+  }
+
+  /** Routes what is due; returns the ids of new deliveries to send now. */
+  List<Long> dispatchDue() {
+    List<Long> toSend = new ArrayList<>();
+    for (Long eventId : claims.claim()) {
+      try {
+        toSend.addAll(transaction.execute(tx -> dispatch(eventId)));
+      } catch (RuntimeException e) {
+        String reason =
+            e instanceof ReferralRouter.RoutingFailed
+                ? e.getMessage()
+                : e.getClass().getSimpleName();
+        log.warn("Outbox event {} not routed, will retry: {}", eventId, reason);
+        claims.failed(eventId, reason);
+      }
+    }
+    return toSend;
+  }
+
+  private List<Long> dispatch(long eventId) {
+    Optional<OutboxEvent> pending = claims.lockPending(eventId);
+    if (pending.isEmpty()) {
+      return List.of();
+    }
+    OutboxEvent event = pending.get();
+    ServiceRequest referral =
+        daoRegistry
+            .getResourceDao(ServiceRequest.class)
+            .read(new IdType(event.focus()), new SystemRequestDetails());
+    RoutableReferral routable =
+        new RoutableReferral(
+            referral, patientOf(referral), referredOn(referral, event), terminology, directory);
+    List<PlannedDelivery> plans =
+        event.type() == OutboxEvent.Type.REFERRAL_ACCEPTED
+            ? route(routable, event)
+            : toEarlierDestinations(routable, event);
+    List<Long> toSend = deliveries.store(event.id(), event.focus(), event.task(), plans);
+    event.done();
+    return toSend;
+  }
+
+  private List<PlannedDelivery> route(RoutableReferral referral, OutboxEvent event) {
+    RoutingSession session = router.decide(referral);
+    List<PlannedDelivery> plans = session.planned();
+    feedback.routed(event.task(), businessStatus(session));
+    return plans;
+  }
+
+  /**
+   * An update or cancellation goes where the referral went before (consent asked again, since it
+   * may have been withdrawn); a referral never delivered anywhere is routed afresh on update.
+   */
+  private List<PlannedDelivery> toEarlierDestinations(
+      RoutableReferral referral, OutboxEvent event) {
+    String versionless = event.focus().replaceAll("/_history/.*$", "");
+    Set<String> earlier = new LinkedHashSet<>();
+    deliveries.ofReferral(versionless).stream()
+        .filter(d -> d.status() != Delivery.Status.WITHHELD)
+        .forEach(d -> earlier.add(d.serviceId()));
+    if (earlier.isEmpty()) {
+      return event.type() == OutboxEvent.Type.REFERRAL_UPDATED ? route(referral, event) : List.of();
+    }
+    List<PlannedDelivery> plans = new ArrayList<>();
+    for (String serviceId : earlier) {
+      directory
+          .byId(serviceId)
+          .ifPresent(
+              service ->
+                  plans.add(
+                      new PlannedDelivery(
+                          event.type().name().toLowerCase().replace('_', '-'),
+                          service,
+                          consent.decide(referral, service),
+                          referral.copy())));
+    }
+    return plans;
+  }
+
+  private Patient patientOf(ServiceRequest referral) {
+    IdType subject = new IdType(referral.getSubject().getReference());
+    if (!"Patient".equals(subject.getResourceType())) {
+      return null;
+    }
+    return daoRegistry
+        .getResourceDao(Patient.class)
+        .read(subject.toUnqualifiedVersionless(), new SystemRequestDetails());
+  }
+
+  private static LocalDate referredOn(ServiceRequest referral, OutboxEvent event) {
+    return referral.hasAuthoredOn()
+        ? referral.getAuthoredOn().toInstant().atZone(ENGLAND).toLocalDate()
+        : event.createdAt().atZone(ENGLAND).toLocalDate();
+  }
+
+  private static String businessStatus(RoutingSession session) {
+    if (session.planned().isEmpty()) {
+      return session.unserved().isEmpty()
+          ? "no route matched: held for manual triage"
+          : "no eligible service: held for manual triage";
+    }
+    return "routed to "
+        + String.join(", ", session.planned().stream().map(p -> p.destination().name()).toList());
+  }
+}
