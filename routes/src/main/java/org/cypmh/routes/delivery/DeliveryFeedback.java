@@ -7,11 +7,13 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.function.Consumer;
+import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
@@ -95,7 +97,17 @@ public class DeliveryFeedback {
     event.setRecorded(Date.from(clock.instant()));
     event.setOutcome(outcome);
     event.setOutcomeDesc(description);
-    event.addAgent().setRequestor(false).setWho(new Reference(delivery.service()));
+    // agent.who cannot be a HealthcareService in R4: name the destination by its identifier.
+    event
+        .addAgent()
+        .setRequestor(false)
+        .setWho(
+            new Reference()
+                .setIdentifier(
+                    new Identifier()
+                        .setSystem(ServiceDirectory.SERVICE_ID_SYSTEM)
+                        .setValue(delivery.serviceId()))
+                .setDisplay(delivery.service()));
     event.getSource().setObserver(new Reference().setDisplay("CYPMH gateway"));
     event.addEntity().setWhat(new Reference(delivery.focus()));
     if (delivery.task() != null) {

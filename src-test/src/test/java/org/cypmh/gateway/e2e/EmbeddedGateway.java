@@ -8,6 +8,7 @@ import java.lang.annotation.Target;
 import org.cypmh.gateway.GatewayApplication;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -22,6 +23,7 @@ import org.springframework.test.context.TestPropertySource;
     classes = GatewayApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
+@ContextConfiguration(initializers = PartnerNetwork.class)
 @TestPropertySource(
     properties = {"gateway.storage.data-dir=./target/e2e-data/embedded-${random.uuid}"})
 @interface EmbeddedGateway {}

@@ -38,6 +38,7 @@ final class Partners {
     WireMockServer server =
         new WireMockServer(
             WireMockConfiguration.options()
+                .bindAddress("127.0.0.1")
                 .httpDisabled(true)
                 .dynamicHttpsPort()
                 .keystorePath(pki.serverKeyStore().toString())

@@ -28,7 +28,7 @@ import org.springframework.test.context.ContextConfiguration;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
 @ActiveProfiles("postgres")
-@ContextConfiguration(initializers = PostgresGateway.Database.class)
+@ContextConfiguration(initializers = {PostgresGateway.Database.class, PartnerNetwork.class})
 @interface PostgresGateway {
 
   /** Points the gateway at the run's empty database. */

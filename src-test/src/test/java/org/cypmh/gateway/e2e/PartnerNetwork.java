@@ -1,0 +1,118 @@
+package org.cypmh.gateway.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The partners the gateway delivers to in end-to-end tests: one WireMock HTTPS server that requires
+ * the gateway's client certificate (mTLS), answering every demo service's path like a FHIR server
+ * would. The gateway gets a route folder of its own (a copy of the demo routes and directory, so
+ * tests can edit it), the partner base URL, the client certificate, and retry timings short enough
+ * for tests.
+ */
+class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+  static final PartnerPki PKI = PartnerPki.create(Path.of("target/partner-pki"));
+  static final Partners PARTNERS = startWithFhirAnswers();
+
+  @Override
+  public void initialize(ConfigurableApplicationContext context) {
+    Path folder = routeFolderCopy();
+    context
+        .getEnvironment()
+        .getPropertySources()
+        .addFirst(
+            new MapPropertySource(
+                "partner-network",
+                Map.ofEntries(
+                    Map.entry("routes.folder", folder.toAbsolutePath().toString()),
+                    Map.entry("routes.demo.partner-base-url", PARTNERS.baseUrl()),
+                    Map.entry(
+                        "routes.credentials.demo-partners.key-store",
+                        PKI.clientKeyStore().toAbsolutePath().toString()),
+                    Map.entry(
+                        "routes.credentials.demo-partners.key-store-password", PKI.password()),
+                    Map.entry(
+                        "routes.credentials.demo-partners.trust-store",
+                        PKI.trustStore().toAbsolutePath().toString()),
+                    Map.entry(
+                        "routes.credentials.demo-partners.trust-store-password", PKI.password()),
+                    Map.entry("routes.outbox.poll-interval", "100ms"),
+                    Map.entry("routes.delivery.poll-interval", "300ms"),
+                    Map.entry("routes.delivery.max-redeliveries", "2"),
+                    Map.entry("routes.delivery.redelivery-delay", "100ms"),
+                    Map.entry("routes.delivery.max-redelivery-delay", "1s"),
+                    Map.entry("routes.delivery.response-timeout", "3s"),
+                    // Failure tests must not open a breaker that other tests then run into.
+                    Map.entry("routes.delivery.breaker-failure-rate", "100"),
+                    Map.entry("routes.delivery.breaker-open-for", "200ms"))));
+  }
+
+  /** The route folder of one test context: its own copy of the packaged demo routes. */
+  static Path routeFolderCopy() {
+    Path folder = Path.of("target/e2e-routes", UUID.randomUUID().toString());
+    try {
+      Files.createDirectories(folder.resolve("directory"));
+      copy("routes/demo/referral-pathways.yaml", folder.resolve("referral-pathways.yaml"));
+      copy(
+          "routes/demo/directory/demo-directory.json",
+          folder.resolve("directory/demo-directory.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return folder;
+  }
+
+  private static void copy(String classpathResource, Path target) throws IOException {
+    try (InputStream in =
+        PartnerNetwork.class.getClassLoader().getResourceAsStream(classpathResource)) {
+      Files.copy(in, target);
+    }
+  }
+
+  /**
+   * Every partner accepts by default: a transaction-response for FHIR REST, a response message for
+   * BaRS. Tests add higher-priority stubs for the referral they are about.
+   */
+  private static Partners startWithFhirAnswers() {
+    Partners partners = Partners.start(PKI);
+    partners
+        .server()
+        .stubFor(
+            post(urlMatching("/[a-z-]+/fhir"))
+                .atPriority(10)
+                .willReturn(
+                    aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/fhir+json")
+                        .withBody(
+                            "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
+                                + "\"entry\":[{\"response\":{\"status\":\"200 OK\","
+                                + "\"location\":\"Patient/p1/_history/1\"}},"
+                                + "{\"response\":{\"status\":\"201 Created\","
+                                + "\"location\":\"ServiceRequest/partner-sr-1/_history/1\"}}]}")));
+    partners
+        .server()
+        .stubFor(
+            post(urlMatching("/[a-z-]+/fhir/\\$process-message"))
+                .atPriority(10)
+                .willReturn(
+                    aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/fhir+json")
+                        .withBody("{\"resourceType\":\"Bundle\",\"type\":\"message\"}")));
+    return partners;
+  }
+}

@@ -1,0 +1,347 @@
+package org.cypmh.gateway.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Referrals routed by the demo routes and delivered to partner services (WireMock over mTLS): the
+ * right partner, once, with the right payload; retries, dead letters and replay; the referrer's
+ * Task following along. Subclasses choose the storage.
+ */
+abstract class RoutingBehaviour {
+
+  static final Duration DELIVERY = Duration.ofSeconds(20);
+
+  @LocalServerPort int port;
+  GatewayClient gateway;
+
+  @BeforeEach
+  void connect() {
+    gateway = new GatewayClient(port);
+  }
+
+  static Stream<Arguments> demoPathways() {
+    return Stream.of(
+        Arguments.of(
+            "urgent referral goes to the crisis team",
+            RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT),
+            "/camhs-crisis/fhir"),
+        Arguments.of(
+            "routine eating disorder without risk goes to the VCSE service",
+            RoutingReferrals.referral().pathway("eating-disorders").reason("72366004"),
+            "/vcse-first-steps-ed/fhir"),
+        Arguments.of(
+            "eating disorder with self-harm goes to the CAMHS eating disorders team, as BaRS",
+            RoutingReferrals.referral()
+                .pathway("eating-disorders")
+                .reason("56882008")
+                .reason("248062006"),
+            "/camhs-eating-disorders/fhir/$process-message"),
+        Arguments.of(
+            "youth justice referral goes to the young people's team",
+            RoutingReferrals.referral().pathway("youth-justice").fromYouthJusticeService(),
+            "/camhs-young-peoples-team/fhir"),
+        Arguments.of(
+            "an 18 year old goes to the adult community mental health team",
+            RoutingReferrals.referral().aged(18).askingFor("camhs-young-peoples-team"),
+            "/adult-cmht/fhir"),
+        Arguments.of(
+            "anxiety referred by a school with an MHST goes to that team",
+            RoutingReferrals.referral().fromSchool("999001").reason("197480006"),
+            "/mhst-leeds-west/fhir"),
+        Arguments.of(
+            "GP referral goes to the single point of access",
+            RoutingReferrals.referral().fromGp("B86001").reason("35489007"),
+            "/camhs-spa/fhir"),
+        Arguments.of(
+            "self-referral goes to the single point of access",
+            RoutingReferrals.referral().selfReferral().reason("48694002"),
+            "/camhs-spa/fhir"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("demoPathways")
+  void eachDemoPathwayDeliversToExactlyItsPartner(
+      String pathway, RoutingReferrals referral, String partnerPath) {
+    Accepted accepted = accept(referral);
+
+    await().atMost(DELIVERY).until(() -> taskOf(accepted).getStatus() == Task.TaskStatus.RECEIVED);
+    List<LoggedRequest> received = partnerRequestsFor(referral);
+    assertThat(received).extracting(LoggedRequest::getUrl).containsExactly(partnerPath);
+    LoggedRequest delivery = received.get(0);
+    assertThat(delivery.getHeader("Idempotency-Key")).isNotBlank();
+    assertThat(delivery.getHeader("X-Correlation-Id"))
+        .isEqualTo(delivery.getHeader("Idempotency-Key"));
+    Bundle payload =
+        GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, delivery.getBodyAsString());
+    ServiceRequest sent = only(payload, ServiceRequest.class);
+    assertThat(sent.getIdentifierFirstRep().getValue()).isEqualTo(referral.identifier());
+    assertThat(sent.getSubject().getReference()).startsWith("urn:uuid:");
+    assertThat(sent.hasSupportingInfo()).isFalse();
+    if (partnerPath.endsWith("$process-message")) {
+      assertThat(payload.getType()).isEqualTo(Bundle.BundleType.MESSAGE);
+      MessageHeader header = (MessageHeader) payload.getEntryFirstRep().getResource();
+      assertThat(header.getEventCoding().getCode()).isEqualTo("servicerequest-request");
+    } else {
+      assertThat(payload.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+      assertThat(payload.getEntry())
+          .extracting(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
+          .containsExactly(
+              "POST Patient",
+              "PUT ServiceRequest?identifier=https://referrer.example.org/referrals|"
+                  + referral.identifier());
+    }
+    Task task = taskOf(accepted);
+    assertThat(task.getBusinessStatus().getText()).startsWith("delivered to HealthcareService/");
+    assertThat(
+            ((org.hl7.fhir.r4.model.Reference) task.getOutputFirstRep().getValue()).getReference())
+        .isEqualTo("HealthcareService/" + partnerPath.split("/")[1]);
+    assertThat(delivery(accepted).get("status")).isEqualTo("DELIVERED");
+    assertThat(delivery(accepted).get("attempts")).isEqualTo("1");
+  }
+
+  @Test
+  void adultReferralCarriesTheTranslatedAdultServiceType() {
+    RoutingReferrals referral =
+        RoutingReferrals.referral().aged(19).askingFor("camhs-eating-disorders");
+    Accepted accepted = accept(referral);
+
+    await().atMost(DELIVERY).until(() -> taskOf(accepted).getStatus() == Task.TaskStatus.RECEIVED);
+    Bundle payload =
+        GatewayClient.FHIR
+            .newJsonParser()
+            .parseResource(Bundle.class, partnerRequestsFor(referral).get(0).getBodyAsString());
+    assertThat(only(payload, ServiceRequest.class).getPerformerType().getCoding())
+        .extracting(c -> c.getCode())
+        .containsExactly("camhs-eating-disorders", "adult-eating-disorders");
+  }
+
+  @Test
+  void partnerFailingOnceIsRetriedAndReceivesTheReferralOnceAccepted() {
+    RoutingReferrals referral = RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT);
+    failThenRecover(referral, "/camhs-crisis/fhir", 500, 1);
+    Accepted accepted = accept(referral);
+
+    await().atMost(DELIVERY).until(() -> taskOf(accepted).getStatus() == Task.TaskStatus.RECEIVED);
+    List<LoggedRequest> received = partnerRequestsFor(referral);
+    assertThat(received).hasSize(2);
+    assertThat(received.get(1).getHeader("Idempotency-Key"))
+        .isEqualTo(received.get(0).getHeader("Idempotency-Key"));
+    assertThat(delivery(accepted))
+        .containsEntry("status", "DELIVERED")
+        .containsEntry("attempts", "2");
+  }
+
+  @Test
+  void partnerDownBeyondTheRetryBudgetLeavesADeadLetterThatReplayDelivers() {
+    RoutingReferrals referral = RoutingReferrals.referral().fromGp("B86002");
+    failThenRecover(referral, "/camhs-spa/fhir", 503, Integer.MAX_VALUE);
+    Accepted accepted = accept(referral);
+
+    await().atMost(DELIVERY).until(() -> "DEAD".equals(delivery(accepted).get("status")));
+    Map<String, String> dead = delivery(accepted);
+    assertThat(dead).containsEntry("attempts", "3").containsEntry("lastError", "HTTP 503");
+    assertThat(deadLetterIds("camhs-spa")).contains(dead.get("id"));
+    assertThat(taskOf(accepted).getBusinessStatus().getText())
+        .contains("delivery to HealthcareService/camhs-spa failed");
+
+    PartnerNetwork.PARTNERS.server().resetScenarios();
+    removeStubsFor(referral);
+    Parameters replayDelivery = new Parameters();
+    replayDelivery.addParameter("delivery", new IntegerType(Integer.parseInt(dead.get("id"))));
+    HttpResponse<String> replay = gateway.post("/fhir/$replay", replayDelivery);
+    assertThat(replay.statusCode()).isEqualTo(200);
+    assertThat(replay.body()).contains("\"valueInteger\":1");
+
+    await().atMost(DELIVERY).until(() -> taskOf(accepted).getStatus() == Task.TaskStatus.RECEIVED);
+    assertThat(partnerRequestsFor(referral)).hasSize(4);
+    assertThat(delivery(accepted))
+        .containsEntry("status", "DELIVERED")
+        .containsEntry("attempts", "4");
+    assertThat(deadLetterIds("camhs-spa")).doesNotContain(dead.get("id"));
+  }
+
+  @Test
+  void partnerRefusingThePayloadIsADeadLetterAtOnceWithThePartnersReason() {
+    RoutingReferrals referral =
+        RoutingReferrals.referral().pathway("youth-justice").fromYouthJusticeService();
+    PartnerNetwork.PARTNERS
+        .server()
+        .stubFor(
+            post(urlEqualTo("/camhs-young-peoples-team/fhir"))
+                .withRequestBody(containing(referral.identifier()))
+                .atPriority(1)
+                .willReturn(
+                    aResponse()
+                        .withStatus(422)
+                        .withHeader("Content-Type", "application/fhir+json")
+                        .withBody(
+                            "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                                + "\"code\":\"processing\",\"diagnostics\":\"Unknown requester\"}]}")));
+    Accepted accepted = accept(referral);
+
+    await().atMost(DELIVERY).until(() -> "DEAD".equals(delivery(accepted).get("status")));
+    assertThat(delivery(accepted))
+        .containsEntry("attempts", "1")
+        .containsEntry("lastError", "HTTP 422: Unknown requester");
+    assertThat(partnerRequestsFor(referral)).hasSize(1);
+  }
+
+  @Test
+  void replayWithoutADeliveryOrServiceIsABadRequest() {
+    HttpResponse<String> replay = gateway.post("/fhir/$replay", new Parameters());
+
+    assertThat(replay.statusCode()).isEqualTo(400);
+    assertThat(GatewayClient.outcome(replay).getIssueFirstRep().getDiagnostics())
+        .contains("delivery=")
+        .contains("service=");
+  }
+
+  // --- helpers
+
+  record Accepted(String referral, String task) {}
+
+  Accepted accept(RoutingReferrals referral) {
+    HttpResponse<String> response = gateway.post("/fhir", referral.transaction());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Bundle result = GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+    String location =
+        result.getEntry().stream()
+            .map(e -> e.getResponse().getLocation())
+            .filter(l -> l.startsWith("ServiceRequest/"))
+            .findFirst()
+            .orElseThrow();
+    String referralId = location.replaceAll("/_history/.*$", "");
+    Task task =
+        (Task)
+            gateway
+                .fhir()
+                .search()
+                .forResource(Task.class)
+                .where(Task.FOCUS.hasId(referralId))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntryFirstRep()
+                .getResource();
+    return new Accepted(referralId, task.getIdElement().toUnqualifiedVersionless().getValue());
+  }
+
+  Task taskOf(Accepted accepted) {
+    return gateway.fhir().read().resource(Task.class).withUrl(accepted.task()).execute();
+  }
+
+  /** The referral's only delivery, as name to value. */
+  Map<String, String> delivery(Accepted accepted) {
+    Parameters deliveries =
+        GatewayClient.FHIR
+            .newJsonParser()
+            .parseResource(
+                Parameters.class,
+                gateway.get("/fhir/$deliveries?referral=" + accepted.referral()).body());
+    assertThat(deliveries.getParameter()).hasSize(1);
+    return flat(deliveries.getParameterFirstRep());
+  }
+
+  List<String> deadLetterIds(String service) {
+    Parameters dead =
+        GatewayClient.FHIR
+            .newJsonParser()
+            .parseResource(
+                Parameters.class, gateway.get("/fhir/$dead-letters?service=" + service).body());
+    return dead.getParameter().stream().map(p -> flat(p).get("id")).toList();
+  }
+
+  static Map<String, String> flat(ParametersParameterComponent parameter) {
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    for (ParametersParameterComponent part : parameter.getPart()) {
+      if (part.getValue() != null) {
+        values.putIfAbsent(
+            part.getName(),
+            part.getValue() instanceof org.hl7.fhir.r4.model.Reference r
+                ? r.getReference()
+                : part.getValue().primitiveValue());
+      }
+    }
+    return values;
+  }
+
+  static List<LoggedRequest> partnerRequestsFor(RoutingReferrals referral) {
+    return PartnerNetwork.PARTNERS.server().getAllServeEvents().stream()
+        .map(e -> e.getRequest())
+        .filter(r -> r.getBodyAsString().contains(referral.identifier()))
+        .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+        .map(LoggedRequest.class::cast)
+        .toList();
+  }
+
+  /** The partner answers {@code status} to this referral {@code failures} times, then accepts. */
+  static void failThenRecover(RoutingReferrals referral, String path, int status, int failures) {
+    var server = PartnerNetwork.PARTNERS.server();
+    String scenario = referral.identifier();
+    if (failures == Integer.MAX_VALUE) {
+      server.stubFor(
+          post(urlEqualTo(path))
+              .withRequestBody(containing(referral.identifier()))
+              .atPriority(1)
+              .willReturn(aResponse().withStatus(status)));
+      return;
+    }
+    server.stubFor(
+        post(urlEqualTo(path))
+            .withRequestBody(containing(referral.identifier()))
+            .atPriority(1)
+            .inScenario(scenario)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(status))
+            .willSetStateTo("recovered"));
+  }
+
+  static void removeStubsFor(RoutingReferrals referral) {
+    var server = PartnerNetwork.PARTNERS.server();
+    server.getStubMappings().stream()
+        .filter(m -> m.getRequest().getBodyPatterns() != null)
+        .filter(
+            m ->
+                m.getRequest().getBodyPatterns().stream()
+                    .anyMatch(p -> p.getExpected().contains(referral.identifier())))
+        .toList()
+        .forEach(server::removeStubMapping);
+  }
+
+  static <T> T only(Bundle bundle, Class<T> type) {
+    List<T> found =
+        bundle.getEntry().stream()
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(type::isInstance)
+            .map(type::cast)
+            .toList();
+    assertThat(found).hasSize(1);
+    return found.get(0);
+  }
+}
