@@ -101,7 +101,17 @@ public class RouteFiles implements CamelContextConfiguration {
     if (!Files.exists(file)) {
       return remove(location);
     }
-    return apply(location, read(file));
+    String text = read(file);
+    if (text.isBlank()) {
+      // Editors truncate, then write: an empty file is a save in progress, not an empty route set.
+      // Delete the file to remove its routes.
+      synchronized (this) {
+        return statusByFile.getOrDefault(
+            location,
+            RouteFileStatus.rejected(location, location + ": empty file", clock.instant()));
+      }
+    }
+    return apply(location, text);
   }
 
   synchronized RouteFileStatus apply(String location, String text) {

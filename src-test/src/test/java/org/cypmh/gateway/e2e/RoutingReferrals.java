@@ -67,11 +67,15 @@ final class RoutingReferrals {
   }
 
   RoutingReferrals fromYouthJusticeService() {
+    return fromOrganisation("YJS01");
+  }
+
+  RoutingReferrals fromOrganisation(String odsCode) {
     this.requester =
         new Reference()
             .setType("Organization")
-            .setIdentifier(new Identifier().setSystem(ODS).setValue("YJS01"))
-            .setDisplay("Youth justice service");
+            .setIdentifier(new Identifier().setSystem(ODS).setValue(odsCode))
+            .setDisplay("Referring organisation");
     return this;
   }
 
