@@ -32,7 +32,7 @@ final class GatewayProcess implements AutoCloseable {
     this.port = port;
   }
 
-  static GatewayProcess start(Path dataDir, Path log) throws IOException {
+  static GatewayProcess start(Path dataDir, Path log, String... settings) throws IOException {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(
           "Build the gateway first (mvn package): " + JAR + " is missing");
@@ -47,6 +47,9 @@ final class GatewayProcess implements AutoCloseable {
                 JAR.toString(),
                 "--server.port=" + port,
                 "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
+    for (String setting : settings) {
+      command.add("--" + setting);
+    }
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
