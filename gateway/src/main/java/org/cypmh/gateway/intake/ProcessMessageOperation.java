@@ -7,16 +7,21 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.Clock;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import org.cypmh.gateway.fhir.FhirOperations;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,6 +57,12 @@ class ProcessMessageOperation implements FhirOperations {
   @Operation(name = "$process-message", idempotent = false)
   public Bundle processMessage(
       @OperationParam(name = "content", min = 1, max = 1) Bundle message, RequestDetails request) {
+    refuseRepeatedMessage(message, request);
+    MessageHeader header = ReferralMessage.header(message);
+    if (ReferralResponse.EVENT.equals(header.getEventCoding().getCode())
+        && ReferralMessage.EVENT_SYSTEM.equals(header.getEventCoding().getSystem())) {
+      return answer(ReferralResponse.read(message, header), message, request);
+    }
     ReferralMessage referralMessage = ReferralMessage.read(message);
     if (referralMessage.reason() == ReferralMessage.Reason.UPDATE) {
       requireExisting(referralMessage.referral(), request);
@@ -82,6 +93,72 @@ class ProcessMessageOperation implements FhirOperations {
           "No referral with this referrer identifier has been received, so it cannot be updated",
           "ServiceRequest.identifier");
     }
+  }
+
+  /**
+   * A message already processed (same Bundle.identifier) is refused with REC_CONFLICT, as BaRS
+   * asks: the sender learns its retry was not needed, and nothing is done twice.
+   */
+  private void refuseRepeatedMessage(Bundle message, RequestDetails request) {
+    if (!message.hasIdentifier() || !message.getIdentifier().hasValue()) {
+      return;
+    }
+    SearchParameterMap byIdentifier =
+        SearchParameterMap.newSynchronous(
+            Bundle.SP_IDENTIFIER,
+            new TokenParam(
+                message.getIdentifier().getSystem(), message.getIdentifier().getValue()));
+    if (!daoRegistry.getResourceDao(Bundle.class).search(byIdentifier, request).isEmpty()) {
+      throw BarsError.REC_CONFLICT.exception(
+          "This message (Bundle.identifier) has already been processed", "Bundle.identifier");
+    }
+  }
+
+  /** A partner's answer to a delivered referral moves the referral's tracking Task on. */
+  private Bundle answer(ReferralResponse response, Bundle message, RequestDetails request) {
+    Identifier identifier = response.referral().getIdentifierFirstRep();
+    List<IBaseResource> ours =
+        daoRegistry
+            .getResourceDao(ServiceRequest.class)
+            .search(
+                SearchParameterMap.newSynchronous(
+                    ServiceRequest.SP_IDENTIFIER,
+                    new TokenParam(identifier.getSystem(), identifier.getValue())),
+                request)
+            .getAllResources();
+    if (ours.isEmpty()) {
+      throw BarsError.REC_NOT_FOUND.exception(
+          "No referral with this referrer identifier was delivered by the gateway",
+          "ServiceRequest.identifier");
+    }
+    ServiceRequest referral = (ServiceRequest) ours.get(0);
+    Task task =
+        tracking
+            .trackingTaskOf(referral)
+            .orElseThrow(
+                () ->
+                    BarsError.REC_NOT_FOUND.exception(
+                        "The referral has no tracking Task", "ServiceRequest.identifier"));
+    response.status().ifPresent(task::setStatus);
+    task.getBusinessStatus().setText(response.businessStatus());
+    task.setLastModified(Date.from(clock.instant()));
+    Bundle received = message.copy();
+    received.setId((String) null);
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction
+        .addEntry()
+        .setResource(task)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl(task.getIdElement().toUnqualifiedVersionless().getValue());
+    transaction
+        .addEntry()
+        .setResource(received)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Bundle");
+    systemDao.transaction(request, transaction);
+    return response(response.header(), referral);
   }
 
   private static IdType storedReferral(Bundle transactionResponse, ReferralMessage message) {

@@ -28,7 +28,8 @@ record ReferralMessage(
     UPDATE
   }
 
-  static ReferralMessage read(Bundle message) {
+  /** The MessageHeader of a well-formed message Bundle. */
+  static MessageHeader header(Bundle message) {
     if (message.getType() != Bundle.BundleType.MESSAGE) {
       throw BarsError.REC_BAD_REQUEST.exception("Bundle.type must be 'message'", "Bundle.type");
     }
@@ -37,11 +38,26 @@ record ReferralMessage(
       throw BarsError.REC_BAD_REQUEST.exception(
           "The first entry of a message must be a MessageHeader", "Bundle.entry[0].resource");
     }
+    if (!(header.getEvent() instanceof Coding)) {
+      throw BarsError.REC_BAD_REQUEST.exception(
+          "MessageHeader.eventCoding is required", "Bundle.entry[0].resource.eventCoding");
+    }
+    return header;
+  }
+
+  static ReferralMessage read(Bundle message) {
+    MessageHeader header = header(message);
     if (!(header.getEvent() instanceof Coding event)
         || !EVENT_SYSTEM.equals(event.getSystem())
         || !EVENT.equals(event.getCode())) {
       throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
-          "This gateway processes the event " + EVENT_SYSTEM + "|" + EVENT + " only",
+          "This gateway processes the events "
+              + EVENT_SYSTEM
+              + "|"
+              + EVENT
+              + " and "
+              + ReferralResponse.EVENT
+              + " only",
           "Bundle.entry[0].resource.eventCoding");
     }
     Reason reason = reason(header);
@@ -130,6 +146,18 @@ record ReferralMessage(
         .getRequest()
         .setMethod(Bundle.HTTPVerb.POST)
         .setUrl("Bundle");
+    if (bundle.getIdentifier().hasValue()) {
+      // Two copies of one message racing past the REC_CONFLICT check store it once.
+      transaction
+          .getEntry()
+          .get(transaction.getEntry().size() - 1)
+          .getRequest()
+          .setIfNoneExist(
+              "identifier="
+                  + bundle.getIdentifier().getSystem()
+                  + "|"
+                  + bundle.getIdentifier().getValue());
+    }
     return transaction;
   }
 

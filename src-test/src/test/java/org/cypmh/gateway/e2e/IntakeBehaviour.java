@@ -262,7 +262,7 @@ abstract class IntakeBehaviour {
         TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
     ((MessageHeader) message.getEntryFirstRep().getResource())
         .getEventCoding()
-        .setCode("servicerequest-response");
+        .setCode("booking-request");
 
     HttpResponse<String> response = postMessage(message);
 
@@ -335,7 +335,109 @@ abstract class IntakeBehaviour {
   }
 
   private HttpResponse<String> postMessage(Bundle message) {
-    return gateway.post("/fhir/$process-message", "application/fhir+json", json(message));
+    return gateway.send(
+        gateway
+            .request("/fhir/$process-message")
+            .header("Content-Type", "application/fhir+json")
+            .header("X-Request-Id", java.util.UUID.randomUUID().toString())
+            .header("X-Correlation-Id", "correlation-" + message.getIdentifier().getValue())
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json(message))));
+  }
+
+  @Test
+  void barsMessageWithoutRequestIdIsRefusedAndHeadersAreEchoed() {
+    Bundle message =
+        TestMessages.referral(NhsNumbers.next(), referralFor(gateway.createYoungPerson()), "new");
+    HttpResponse<String> missing =
+        gateway.send(
+            gateway
+                .request("/fhir/$process-message")
+                .header("Content-Type", "application/fhir+json")
+                .header("X-Correlation-Id", "c-1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json(message))));
+
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(
+            GatewayClient.outcome(missing)
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode())
+        .isEqualTo("REC_BAD_REQUEST");
+    assertThat(GatewayClient.outcome(missing).getIssueFirstRep().getDiagnostics())
+        .contains("X-Request-Id");
+
+    HttpResponse<String> accepted = postMessage(message);
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    assertThat(accepted.headers().firstValue("X-Correlation-Id"))
+        .hasValue("correlation-" + message.getIdentifier().getValue());
+    assertThat(accepted.headers().firstValue("X-Request-Id")).isPresent();
+  }
+
+  @Test
+  void theSameBarsMessageTwiceIsAConflictTheSecondTime() {
+    Bundle message =
+        TestMessages.referral(NhsNumbers.next(), referralFor(gateway.createYoungPerson()), "new");
+
+    assertThat(postMessage(message).statusCode()).isEqualTo(200);
+    HttpResponse<String> again = postMessage(message);
+
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(
+            GatewayClient.outcome(again)
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode())
+        .isEqualTo("REC_CONFLICT");
+  }
+
+  @Test
+  void partnersServiceRequestResponseMovesTheReferralTaskOn() {
+    String nhsNumber = NhsNumbers.next();
+    ServiceRequest referral = referralFor(gateway.createYoungPerson());
+    Bundle created = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
+    Task task =
+        created.getEntry().stream()
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(Task.class::isInstance)
+            .map(Task.class::cast)
+            .findFirst()
+            .orElseThrow();
+
+    HttpResponse<String> answered =
+        postMessage(
+            TestMessages.response(
+                referral, MessageHeader.ResponseType.OK, "Triaged, first appointment offered"));
+
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+    Task after =
+        gateway
+            .fhir()
+            .read()
+            .resource(Task.class)
+            .withId(task.getIdElement().getIdPart())
+            .execute();
+    assertThat(after.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
+    assertThat(after.getBusinessStatus().getText())
+        .isEqualTo("response from CAMHS eating disorders team: Triaged, first appointment offered");
+  }
+
+  @Test
+  void serviceRequestResponseForAReferralNeverReceivedIsNotFound() {
+    ServiceRequest unknown = referralFor(gateway.createYoungPerson());
+
+    HttpResponse<String> answered =
+        postMessage(TestMessages.response(unknown, MessageHeader.ResponseType.OK, "ok"));
+
+    assertThat(answered.statusCode()).isEqualTo(404);
+    assertThat(
+            GatewayClient.outcome(answered)
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode())
+        .isEqualTo("REC_NOT_FOUND");
   }
 
   private static ServiceRequest referralFor(String patientId) {
