@@ -19,6 +19,8 @@ import org.cypmh.routes.routing.PlannedDelivery;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -31,6 +33,7 @@ public class Deliveries {
   private final TransactionTemplate transaction;
   private final DeliveryFeedback feedback;
   private final PartnerPayloads payloads;
+  private final DeliveryQueue queue;
   private final Clock clock;
   private final RoutesProperties.Delivery settings;
 
@@ -40,12 +43,14 @@ public class Deliveries {
       PlatformTransactionManager transactionManager,
       DeliveryFeedback feedback,
       PartnerPayloads payloads,
+      DeliveryQueue queue,
       Clock clock,
       RoutesProperties properties) {
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.feedback = feedback;
     this.payloads = payloads;
+    this.queue = queue;
     this.clock = clock;
     this.settings = properties.delivery();
   }
@@ -85,6 +90,28 @@ public class Deliveries {
       }
     }
     return toSend;
+  }
+
+  /**
+   * Queues a notification of a Task change to a subscriber, inside the transaction that changes the
+   * Task: the notification is as durable as the change. Sent by this node once the transaction
+   * commits; by any node after the lease if this one dies first.
+   */
+  public void notifySubscriber(
+      String subscription, String address, String credentials, String taskVersion, String payload) {
+    Instant now = clock.instant();
+    Delivery delivery =
+        Delivery.notification(subscription, address, credentials, taskVersion, payload, now);
+    entityManager.persist(delivery);
+    delivery.leased(now.plus(settings.lease()));
+    Long id = delivery.id();
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCommit() {
+            queue.send(id);
+          }
+        });
   }
 
   /**
@@ -142,7 +169,9 @@ public class Deliveries {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
           record(delivery, response, started);
           delivery.delivered(response.location(), clock.instant());
-          feedback.delivered(delivery);
+          if (delivery.kind() == Delivery.Kind.REFERRAL) {
+            feedback.delivered(delivery);
+          }
         });
   }
 
@@ -163,7 +192,9 @@ public class Deliveries {
             return;
           }
           delivery.dead(error, clock.instant());
-          feedback.dead(delivery);
+          if (delivery.kind() == Delivery.Kind.REFERRAL) {
+            feedback.dead(delivery);
+          }
         });
   }
 

@@ -45,6 +45,14 @@ public class Delivery {
     WITHHELD
   }
 
+  /** What is delivered. */
+  public enum Kind {
+    /** A referral (or its update) to a directory service. */
+    REFERRAL,
+    /** A change of a Task, to a subscriber's rest-hook endpoint. */
+    NOTIFICATION
+  }
+
   @Id
   @SequenceGenerator(
       name = "GW_DELIVERY_SEQ",
@@ -56,6 +64,20 @@ public class Delivery {
 
   @Column(name = "EVENT_ID", nullable = false)
   private Long eventId;
+
+  // Nullable: rows written before notifications existed are referrals.
+  @Enumerated(EnumType.STRING)
+  @JdbcTypeCode(SqlTypes.VARCHAR)
+  @Column(name = "KIND", length = 20)
+  private Kind kind;
+
+  /** For a notification: the subscriber's endpoint; referrals resolve theirs in the directory. */
+  @Column(name = "ADDRESS", length = 500)
+  private String address;
+
+  /** For a notification: the configured client certificate to present, if any. */
+  @Column(name = "CREDENTIALS", length = 100)
+  private String credentials;
 
   @Column(name = "ROUTE_ID", nullable = false, length = 200)
   private String routeId;
@@ -133,6 +155,7 @@ public class Delivery {
       boolean permitted,
       Instant now) {
     this.eventId = eventId;
+    this.kind = Kind.REFERRAL;
     this.routeId = routeId;
     this.serviceId = serviceId;
     this.service = service;
@@ -147,6 +170,49 @@ public class Delivery {
     this.dueAt = now;
     this.createdAt = now;
     this.finishedAt = permitted ? null : now;
+  }
+
+  /** A notification of a Task change to a subscriber. */
+  static Delivery notification(
+      String subscription,
+      String address,
+      String credentials,
+      String taskVersion,
+      String payload,
+      Instant now) {
+    Delivery delivery =
+        new Delivery(
+            0L,
+            "subscription",
+            subscription,
+            subscription,
+            taskVersion,
+            taskVersion.replaceAll("/_history/.*$", ""),
+            java.util
+                .UUID
+                .nameUUIDFromBytes((subscription + "|" + taskVersion).getBytes())
+                .toString(),
+            Connection.FHIR_REST,
+            payload,
+            null,
+            true,
+            now);
+    delivery.kind = Kind.NOTIFICATION;
+    delivery.address = address;
+    delivery.credentials = credentials;
+    return delivery;
+  }
+
+  public Kind kind() {
+    return kind == null ? Kind.REFERRAL : kind;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public String credentials() {
+    return credentials;
   }
 
   void leased(Instant until) {

@@ -17,9 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 class DeliveryRoute extends RouteBuilder {
 
-  /** Queue of delivery ids to send on this node. */
-  public static final String QUEUE = "seda:gateway-deliver";
-
   private final RoutesProperties.Delivery settings;
   private final DeliverySender sender;
   private final Deliveries deliveries;
@@ -39,9 +36,9 @@ class DeliveryRoute extends RouteBuilder {
         .routeId("gateway-delivery-poller")
         .process(e -> e.getMessage().setBody(deliveries.claimDue(settings.concurrency() * 4)))
         .split(body())
-        .to(QUEUE);
+        .to(DeliveryQueue.QUEUE);
 
-    from(QUEUE + "?concurrentConsumers=" + settings.concurrency() + "&size=100000")
+    from(DeliveryQueue.QUEUE + "?concurrentConsumers=" + settings.concurrency() + "&size=100000")
         .routeId("gateway-deliver")
         .onException(PartnerUnavailable.class)
         .maximumRedeliveries(settings.maxRedeliveries())

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.PartnerEndpoint;
+import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.springframework.stereotype.Component;
 
@@ -37,7 +38,13 @@ class DeliverySender {
     Delivery delivery = started.get();
     Instant start = clock.instant();
     PartnerEndpoint endpoint =
-        directory.byId(delivery.serviceId()).map(DirectoryService::endpoint).orElse(null);
+        delivery.address() != null
+            ? new PartnerEndpoint(
+                delivery.service(),
+                delivery.address(),
+                Connection.FHIR_REST,
+                delivery.credentials())
+            : directory.byId(delivery.serviceId()).map(DirectoryService::endpoint).orElse(null);
     PartnerResponse response =
         endpoint == null
             ? PartnerResponse.noAnswer(

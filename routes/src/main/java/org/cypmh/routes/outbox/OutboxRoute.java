@@ -2,6 +2,7 @@ package org.cypmh.routes.outbox;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.delivery.DeliveryQueue;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -39,6 +40,6 @@ class OutboxRoute extends RouteBuilder {
         .autoStartup(false)
         .process(e -> e.getMessage().setBody(dispatch.dispatchDue()))
         .split(body())
-        .to("seda:gateway-deliver");
+        .to(DeliveryQueue.QUEUE);
   }
 }

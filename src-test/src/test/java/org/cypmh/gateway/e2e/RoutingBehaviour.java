@@ -21,6 +21,8 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +213,62 @@ abstract class RoutingBehaviour {
         .containsEntry("attempts", "1")
         .containsEntry("lastError", "HTTP 422: Unknown requester");
     assertThat(partnerRequestsFor(referral)).hasSize(1);
+  }
+
+  @Test
+  void referrerSubscribedToItsTasksIsNotifiedOfEachChangeThroughDurableDelivery() {
+    // The referrer subscribes (rest-hook) to the Tasks of a young person, then refers them.
+    RoutingReferrals referral = RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT);
+    String patient =
+        gateway
+            .fhir()
+            .create()
+            .resource(referral.patient(NhsNumbers.next()))
+            .execute()
+            .getId()
+            .getIdPart();
+    String hook = "/referrer-" + referral.identifier() + "/notify";
+    Subscription subscription = new Subscription();
+    subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
+    subscription.setReason("Follow my referrals");
+    subscription.setCriteria("Task?subject=Patient/" + patient);
+    subscription
+        .getChannel()
+        .setType(Subscription.SubscriptionChannelType.RESTHOOK)
+        .setEndpoint(PartnerNetwork.PARTNERS.baseUrl() + hook)
+        .setPayload("application/fhir+json");
+    subscription.addExtension(
+        "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials",
+        new StringType("demo-partners"));
+    gateway.fhir().create().resource(subscription).execute();
+    PartnerNetwork.PARTNERS
+        .server()
+        .stubFor(post(urlEqualTo(hook)).willReturn(aResponse().withStatus(200)));
+    ServiceRequest serviceRequest = referral.serviceRequest();
+    serviceRequest.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patient));
+    assertThat(gateway.post("/fhir/ServiceRequest", serviceRequest).statusCode()).isEqualTo(201);
+
+    await()
+        .atMost(DELIVERY)
+        .until(
+            () ->
+                notificationsTo(hook).stream()
+                    .anyMatch(t -> t.getStatus() == Task.TaskStatus.RECEIVED));
+    List<Task> notified = notificationsTo(hook);
+    assertThat(notified.get(0).getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+    assertThat(notified)
+        .extracting(t -> t.getBusinessStatus().getText())
+        .contains("routed to CAMHS crisis team", "delivered to HealthcareService/camhs-crisis");
+    assertThat(notified).extracting(t -> t.getMeta().getVersionId()).doesNotHaveDuplicates();
+  }
+
+  static List<Task> notificationsTo(String path) {
+    return PartnerNetwork.PARTNERS.server().getAllServeEvents().stream()
+        .map(e -> e.getRequest())
+        .filter(r -> r.getUrl().equals(path))
+        .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+        .map(r -> GatewayClient.FHIR.newJsonParser().parseResource(Task.class, r.getBodyAsString()))
+        .toList();
   }
 
   @Test

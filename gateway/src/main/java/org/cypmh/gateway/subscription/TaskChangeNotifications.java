@@ -1,0 +1,117 @@
+package org.cypmh.gateway.subscription;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.jpa.searchparam.matcher.InMemoryMatchResult;
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenAndListParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import jakarta.annotation.PostConstruct;
+import org.cypmh.routes.delivery.Deliveries;
+import org.cypmh.routes.directory.ServiceDirectory;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Component;
+
+/**
+ * R4 Subscriptions on Task (rest-hook): every stored change of a Task that matches an active
+ * subscription's criteria becomes a durable notification delivery, in the transaction that changes
+ * the Task, sent and retried like a referral. HAPI's own rest-hook delivery is not used: it queues
+ * in memory and gives up after about a minute (hapi-fhir #6002).
+ *
+ * <p>A subscriber endpoint that requires a client certificate names the configured credentials with
+ * the same extension as a directory Endpoint ({@link ServiceDirectory#CREDENTIALS_EXTENSION}).
+ *
+ * <p>Registered with the storage layer's interceptor service, not the REST server's, so changes
+ * made by the gateway itself (delivery feedback, partner messages) notify too.
+ */
+@Component
+class TaskChangeNotifications {
+
+  private final IInterceptorService storageInterceptors;
+  private final DaoRegistry daoRegistry;
+  private final SearchParamMatcher matcher;
+  private final Deliveries deliveries;
+  private final FhirContext fhirContext;
+
+  TaskChangeNotifications(
+      IInterceptorService storageInterceptors,
+      DaoRegistry daoRegistry,
+      SearchParamMatcher matcher,
+      Deliveries deliveries,
+      FhirContext fhirContext) {
+    this.storageInterceptors = storageInterceptors;
+    this.daoRegistry = daoRegistry;
+    this.matcher = matcher;
+    this.deliveries = deliveries;
+    this.fhirContext = fhirContext;
+  }
+
+  @PostConstruct
+  void register() {
+    storageInterceptors.registerInterceptor(this);
+  }
+
+  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+  void created(IBaseResource resource) {
+    notifySubscribers(resource);
+  }
+
+  @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+  void updated(IBaseResource previous, IBaseResource current) {
+    notifySubscribers(current);
+  }
+
+  private void notifySubscribers(IBaseResource resource) {
+    if (!(resource instanceof Task task)) {
+      return;
+    }
+    SearchParameterMap live = SearchParameterMap.newSynchronous();
+    live.add(
+        Subscription.SP_STATUS,
+        new TokenAndListParam()
+            .addAnd(
+                new TokenOrListParam()
+                    .addOr(new TokenParam("requested"))
+                    .addOr(new TokenParam("active"))));
+    live.add(Subscription.SP_TYPE, new TokenParam("rest-hook"));
+    for (IBaseResource found :
+        daoRegistry
+            .getResourceDao(Subscription.class)
+            .search(live, new SystemRequestDetails())
+            .getAllResources()) {
+      Subscription subscription = (Subscription) found;
+      if (subscription.getChannel().getType() != SubscriptionChannelType.RESTHOOK
+          || !subscription.getCriteria().startsWith("Task")) {
+        continue;
+      }
+      InMemoryMatchResult match =
+          matcher.match(subscription.getCriteria(), task, new SystemRequestDetails());
+      if (match.matched()) {
+        String payload =
+            subscription.getChannel().hasPayload()
+                ? fhirContext.newJsonParser().encodeResourceToString(task)
+                : "";
+        deliveries.notifySubscriber(
+            subscription.getIdElement().toUnqualifiedVersionless().getValue(),
+            subscription.getChannel().getEndpoint(),
+            subscription.hasExtension(ServiceDirectory.CREDENTIALS_EXTENSION)
+                ? subscription
+                    .getExtensionByUrl(ServiceDirectory.CREDENTIALS_EXTENSION)
+                    .getValue()
+                    .primitiveValue()
+                : null,
+            task.getIdElement().toUnqualified().getValue(),
+            payload);
+      }
+    }
+  }
+}
