@@ -38,12 +38,14 @@ public record RoutesProperties(
   /**
    * @param pollInterval how often each node looks for new events (default 200 ms)
    * @param batchSize events claimed per poll (default 20)
+   * @param concurrency events routed in parallel per node (default 2)
    * @param lease how long a claim lasts before another node may take the event over (default 1 min)
    * @param retryDelay wait before an event whose routing failed is tried again (default 30 s)
    */
   public record Outbox(
       @NotNull Duration pollInterval,
       @Min(1) @Max(500) int batchSize,
+      @Min(1) @Max(64) int concurrency,
       @NotNull Duration lease,
       @NotNull Duration retryDelay) {}
 

@@ -72,22 +72,22 @@ class OutboxDispatch {
     this.terminology = terminology;
   }
 
-  /** Routes what is due; returns the ids of new deliveries to send now. */
-  List<Long> dispatchDue() {
-    List<Long> toSend = new ArrayList<>();
-    for (Long eventId : claims.claim()) {
-      try {
-        toSend.addAll(transaction.execute(tx -> dispatch(eventId)));
-      } catch (RuntimeException e) {
-        String reason =
-            e instanceof ReferralRouter.RoutingFailed
-                ? e.getMessage()
-                : e.getClass().getSimpleName();
-        log.warn("Outbox event {} not routed, will retry: {}", eventId, reason);
-        claims.failed(eventId, reason);
-      }
+  /** Claims the events due now, for this node. */
+  List<Long> claimDue() {
+    return claims.claim();
+  }
+
+  /** Routes one claimed event; returns the ids of new deliveries to send now. */
+  List<Long> route(Long eventId) {
+    try {
+      return transaction.execute(tx -> dispatch(eventId));
+    } catch (RuntimeException e) {
+      String reason =
+          e instanceof ReferralRouter.RoutingFailed ? e.getMessage() : e.getClass().getSimpleName();
+      log.warn("Outbox event {} not routed, will retry: {}", eventId, reason);
+      claims.failed(eventId, reason);
+      return List.of();
     }
-    return toSend;
   }
 
   private List<Long> dispatch(long eventId) {
@@ -115,7 +115,11 @@ class OutboxDispatch {
   private List<PlannedDelivery> route(RoutableReferral referral, OutboxEvent event) {
     RoutingSession session = router.decide(referral);
     List<PlannedDelivery> plans = session.planned();
-    feedback.routed(event.task(), businessStatus(session));
+    // A referral going somewhere shows on its Task when it is delivered ("delivered to ..."); one
+    // that goes nowhere must show now, or nobody would know it waits for a person.
+    if (plans.isEmpty()) {
+      feedback.routed(event.task(), businessStatus(session));
+    }
     return plans;
   }
 
@@ -166,12 +170,8 @@ class OutboxDispatch {
   }
 
   private static String businessStatus(RoutingSession session) {
-    if (session.planned().isEmpty()) {
-      return session.unserved().isEmpty()
-          ? "no route matched: held for manual triage"
-          : "no eligible service: held for manual triage";
-    }
-    return "routed to "
-        + String.join(", ", session.planned().stream().map(p -> p.destination().name()).toList());
+    return session.unserved().isEmpty()
+        ? "no route matched: held for manual triage"
+        : "no eligible service: held for manual triage";
   }
 }

@@ -1,5 +1,6 @@
 package org.cypmh.routes.outbox;
 
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.builder.RouteBuilder;
 import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.delivery.DeliveryQueue;
@@ -31,6 +32,10 @@ class OutboxRoute extends RouteBuilder {
 
   @Override
   public void configure() {
+    ExecutorService routingThreads =
+        getContext()
+            .getExecutorServiceManager()
+            .newFixedThreadPool(this, "gateway-routing", settings.concurrency());
     from("scheduler:gateway-outbox?delay="
             + settings.pollInterval().toMillis()
             + "&initialDelay=1000")
@@ -38,7 +43,13 @@ class OutboxRoute extends RouteBuilder {
         // Started once the application is ready: routing needs the seeded terminology and
         // directory.
         .autoStartup(false)
-        .process(e -> e.getMessage().setBody(dispatch.dispatchDue()))
+        .process(e -> e.getMessage().setBody(dispatch.claimDue()))
+        // Events are routed in parallel, each in its own transaction; most of the time goes to
+        // waiting on the database and the text index, not the CPU.
+        .split(body())
+        .parallelProcessing()
+        .executorService(routingThreads)
+        .process(e -> e.getMessage().setBody(dispatch.route(e.getMessage().getBody(Long.class))))
         .split(body())
         .to(DeliveryQueue.QUEUE);
   }
