@@ -20,9 +20,9 @@ class PackagedContentTest {
   private final TerminologyContent content = TerminologyContent.load();
 
   @Test
-  void packagePinsFourCodeSystemsEightValueSetsAndTwoConceptMaps() {
+  void packagePinsFourCodeSystemsTenValueSetsAndTwoConceptMaps() {
     assertThat(content.codeSystems()).hasSize(4);
-    assertThat(content.valueSets()).hasSize(8);
+    assertThat(content.valueSets()).hasSize(10);
     assertThat(content.conceptMaps()).hasSize(2);
     assertThat(content.all()).hasSize(16);
   }
