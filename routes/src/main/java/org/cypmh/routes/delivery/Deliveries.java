@@ -2,6 +2,7 @@ package org.cypmh.routes.delivery;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -16,9 +17,11 @@ import org.cypmh.routes.delivery.Delivery.Status;
 import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.routing.PlannedDelivery;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -164,7 +167,7 @@ public class Deliveries {
   }
 
   void delivered(long deliveryId, PartnerResponse response, Instant started) {
-    transaction.executeWithoutResult(
+    retryingConflicts(
         tx -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
           record(delivery, response, started);
@@ -176,7 +179,7 @@ public class Deliveries {
   }
 
   void failed(long deliveryId, PartnerResponse response, Instant started) {
-    transaction.executeWithoutResult(
+    retryingConflicts(
         tx -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
           record(delivery, response, started);
@@ -185,7 +188,7 @@ public class Deliveries {
   }
 
   void dead(long deliveryId, String error) {
-    transaction.executeWithoutResult(
+    retryingConflicts(
         tx -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
           if (delivery.status() != Status.PENDING) {
@@ -248,6 +251,24 @@ public class Deliveries {
             DeliveryAttempt.class)
         .setParameter("id", deliveryId)
         .getResultList();
+  }
+
+  /**
+   * Runs the change in its own transaction, again if it loses a race: deliveries of one referral to
+   * several services, a partner's answer and the referrer's own edits all update the same Task, and
+   * the loser of a concurrent update only learns it at commit.
+   */
+  private void retryingConflicts(java.util.function.Consumer<TransactionStatus> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transaction.executeWithoutResult(change);
+        return;
+      } catch (ResourceVersionConflictException | ConcurrencyFailureException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private void record(Delivery delivery, PartnerResponse response, Instant started) {

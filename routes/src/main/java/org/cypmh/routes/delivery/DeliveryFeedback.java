@@ -3,7 +3,6 @@ package org.cypmh.routes.delivery;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.function.Consumer;
@@ -13,6 +12,7 @@ import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
@@ -74,20 +74,10 @@ public class DeliveryFeedback {
       return;
     }
     IFhirResourceDao<Task> dao = daoRegistry.getResourceDao(Task.class);
-    // Deliveries of one referral to several services finish concurrently: retry on a lost race.
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Task task = dao.read(new org.hl7.fhir.r4.model.IdType(taskId), new SystemRequestDetails());
-        change.accept(task);
-        task.setLastModified(Date.from(clock.instant()));
-        dao.update(task, new SystemRequestDetails());
-        return;
-      } catch (ResourceVersionConflictException e) {
-        if (attempt == 3) {
-          throw e;
-        }
-      }
-    }
+    Task task = dao.read(new IdType(taskId), new SystemRequestDetails());
+    change.accept(task);
+    task.setLastModified(Date.from(clock.instant()));
+    dao.update(task, new SystemRequestDetails());
   }
 
   private void audit(Delivery delivery, AuditEventOutcome outcome, String description) {

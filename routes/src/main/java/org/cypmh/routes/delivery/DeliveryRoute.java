@@ -6,6 +6,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.delivery.DeliverySender.PartnerRefused;
 import org.cypmh.routes.delivery.DeliverySender.PartnerUnavailable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,6 +18,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class DeliveryRoute extends RouteBuilder {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryRoute.class);
 
   private final RoutesProperties.Delivery settings;
   private final DeliverySender sender;
@@ -48,23 +52,50 @@ class DeliveryRoute extends RouteBuilder {
         .maximumRedeliveryDelay(settings.maxRedeliveryDelay().toMillis())
         .asyncDelayedRedelivery()
         .retryAttemptedLogLevel(LoggingLevel.DEBUG)
-        .retriesExhaustedLogLevel(LoggingLevel.WARN)
-        .logExhaustedMessageBody(false)
-        .logExhaustedMessageHistory(false)
+        .logExhausted(false)
         .handled(true)
         .process(this::deadLetter)
         .end()
         .onException(PartnerRefused.class)
         .handled(true)
-        .logExhaustedMessageBody(false)
+        .logExhausted(false)
         .process(this::deadLetter)
+        .end()
+        // Our own failures (database, storage): retried like a partner outage, then left to the
+        // lease. Logged by class only: their messages can quote resource content.
+        .onException(Exception.class)
+        .maximumRedeliveries(settings.maxRedeliveries())
+        .redeliveryDelay(settings.redeliveryDelay().toMillis())
+        .useExponentialBackOff()
+        .backOffMultiplier(2)
+        .maximumRedeliveryDelay(settings.maxRedeliveryDelay().toMillis())
+        .asyncDelayedRedelivery()
+        .retryAttemptedLogLevel(LoggingLevel.OFF)
+        .logExhausted(false)
+        .handled(true)
+        .process(this::leftToLease)
         .end()
         .process(e -> sender.attempt(e.getMessage().getBody(Long.class)));
   }
 
   private void deadLetter(Exchange exchange) {
-    sender.exhausted(
+    Long deliveryId = exchange.getMessage().getBody(Long.class);
+    try {
+      sender.exhausted(
+          deliveryId, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    } catch (RuntimeException e) {
+      log.warn(
+          "Delivery {} could not be dead-lettered ({}); it is resumed when its lease ends",
+          deliveryId,
+          e.getClass().getSimpleName());
+    }
+  }
+
+  private void leftToLease(Exchange exchange) {
+    Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    log.warn(
+        "Delivery {} failed in the gateway ({}); it is resumed when its lease ends",
         exchange.getMessage().getBody(Long.class),
-        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        cause == null ? "unknown" : cause.getClass().getSimpleName());
   }
 }

@@ -1,9 +1,12 @@
 package org.cypmh.routes.outbox;
 
 import java.util.concurrent.ExecutorService;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.delivery.DeliveryQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -14,6 +17,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class OutboxRoute extends RouteBuilder {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRoute.class);
 
   static final String ROUTE_ID = "gateway-outbox-poller";
 
@@ -43,6 +48,19 @@ class OutboxRoute extends RouteBuilder {
         // Started once the application is ready: routing needs the seeded terminology and
         // directory.
         .autoStartup(false)
+        // A failed poll (database down) is retried at the next poll; logged by class only, since
+        // database messages can quote resource content.
+        .onException(Exception.class)
+        .handled(true)
+        .logExhausted(false)
+        .process(
+            e ->
+                log.warn(
+                    "Outbox poll failed: {}",
+                    e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)
+                        .getClass()
+                        .getSimpleName()))
+        .end()
         .process(e -> e.getMessage().setBody(dispatch.claimDue()))
         // Events are routed in parallel, each in its own transaction; most of the time goes to
         // waiting on the database and the text index, not the CPU.

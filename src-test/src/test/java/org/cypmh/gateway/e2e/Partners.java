@@ -8,8 +8,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * partners, speaks HTTPS only and accepts only clients holding a certificate from the {@link
  * PartnerPki} CA.
  *
- * <p>Shared by every test in the JVM, so tests should stub what they need and {@link #reset()}
- * rather than rely on what another test left behind.
+ * <p>Shared by every test and every gateway context in the JVM, so there is no reset: a test stubs
+ * what it needs, matched to its own request (e.g. by the referral's identifier), and leaves the
+ * others' stubs alone.
  */
 final class Partners {
 
@@ -62,10 +63,5 @@ final class Partners {
 
   WireMockServer server() {
     return server;
-  }
-
-  /** Forgets stubs, recorded requests and scenario states. */
-  void reset() {
-    server.resetAll();
   }
 }

@@ -31,7 +31,6 @@ class PartnersTest {
 
   @BeforeEach
   void stubPing() {
-    partners.reset();
     partners.server().stubFor(get("/ping").willReturn(ok("pong")));
   }
 
