@@ -24,7 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * replaced keep working. Route previews show the effect, without sending anything.
  */
 @EmbeddedGateway
-class RouteFilesBehaviour {
+class RouteFileReloadTest {
 
   static final Duration RELOAD = Duration.ofSeconds(15);
 
