@@ -66,7 +66,8 @@ class ReferralTracking implements FhirServerInterceptor {
             .getValue();
     entityManager.persist(
         new OutboxEvent(
-            OutboxEvent.Type.REFERRAL_ACCEPTED, versioned(referral), taskId, clock.instant()));
+                OutboxEvent.Type.REFERRAL_ACCEPTED, versioned(referral), taskId, clock.instant())
+            .targetedAt(BarsHeaders.targetService(request)));
     remember(request, referral, taskId);
   }
 

@@ -103,10 +103,14 @@ class OutboxDispatch {
     RoutableReferral routable =
         new RoutableReferral(
             referral, patientOf(referral), referredOn(referral, event), terminology, directory);
-    List<PlannedDelivery> plans =
-        event.type() == OutboxEvent.Type.REFERRAL_ACCEPTED
-            ? route(routable, event)
-            : toEarlierDestinations(routable, event);
+    List<PlannedDelivery> plans;
+    if (event.targetService() != null && event.type() == OutboxEvent.Type.REFERRAL_ACCEPTED) {
+      plans = toTarget(routable, event);
+    } else if (event.type() == OutboxEvent.Type.REFERRAL_ACCEPTED) {
+      plans = route(routable, event);
+    } else {
+      plans = toEarlierDestinations(routable, event);
+    }
     List<Long> toSend = deliveries.store(event.id(), event.focus(), event.task(), plans);
     event.done();
     return toSend;
@@ -121,6 +125,21 @@ class OutboxDispatch {
       feedback.routed(event.task(), businessStatus(session));
     }
     return plans;
+  }
+
+  /** The sender named the destination (BaRS proxying): no rules, but consent still applies. */
+  private List<PlannedDelivery> toTarget(RoutableReferral referral, OutboxEvent event) {
+    return directory
+        .byId(event.targetService())
+        .map(
+            service ->
+                List.of(
+                    new PlannedDelivery(
+                        "bars-target", service, consent.decide(referral, service), referral)))
+        .orElseThrow(
+            () ->
+                new ReferralRouter.RoutingFailed(
+                    "target service " + event.targetService() + " is not in the directory", null));
   }
 
   /**

@@ -74,6 +74,13 @@ public class OutboxEvent {
   @Column(name = "ATTEMPTS")
   private Integer attempts;
 
+  /**
+   * The directory service the sender named as target (BaRS {@code NHSD-Target-Identifier}): the
+   * referral goes there instead of through the routing rules.
+   */
+  @Column(name = "TARGET_SERVICE", length = 100)
+  private String targetService;
+
   /** Why routing last failed: a class of problem, never resource content. */
   @Column(name = "LAST_ERROR", length = 500)
   private String lastError;
@@ -88,6 +95,16 @@ public class OutboxEvent {
     this.availableAt = createdAt;
     this.attempts = 0;
     this.status = Status.PENDING;
+  }
+
+  /** This event, addressed by its sender to one directory service. */
+  public OutboxEvent targetedAt(String serviceId) {
+    this.targetService = serviceId;
+    return this;
+  }
+
+  public String targetService() {
+    return targetService;
   }
 
   public Long id() {

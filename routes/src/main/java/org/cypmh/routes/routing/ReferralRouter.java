@@ -55,7 +55,7 @@ public class ReferralRouter {
 
   /** A referral could not be routed now; it stays queued. */
   public static final class RoutingFailed extends RuntimeException {
-    RoutingFailed(String message, Throwable cause) {
+    public RoutingFailed(String message, Throwable cause) {
       super(cause == null ? message : message + ": " + describe(cause), cause);
     }
 

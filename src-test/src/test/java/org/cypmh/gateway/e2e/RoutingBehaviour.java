@@ -272,6 +272,76 @@ abstract class RoutingBehaviour {
   }
 
   @Test
+  void barsMessageNamingATargetServiceGoesThereInsteadOfThroughTheRules() {
+    // The rules would send this urgent referral to the crisis team; the sender names another.
+    RoutingReferrals referral = RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT);
+    Bundle message = TestMessages.referral(NhsNumbers.next(), referral.serviceRequest(), "new");
+    ((org.hl7.fhir.r4.model.Patient) message.getEntry().get(1).getResource())
+        .setBirthDate(referral.patient(NhsNumbers.next()).getBirthDate());
+
+    HttpResponse<String> response =
+        postMessage(
+            message,
+            target("https://cypmh-gateway.org/fhir/Id/service", "camhs-young-peoples-team"));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    await().atMost(DELIVERY).until(() -> !partnerRequestsFor(referral).isEmpty());
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> partnerRequestsFor(referral).size() == 1);
+    assertThat(partnerRequestsFor(referral))
+        .extracting(LoggedRequest::getUrl)
+        .containsExactly("/camhs-young-peoples-team/fhir");
+  }
+
+  @Test
+  void barsTargetThatIsMalformedOrUnknownIsRefusedBeforeAnythingIsStored() {
+    RoutingReferrals referral = RoutingReferrals.referral();
+    Bundle message = TestMessages.referral(NhsNumbers.next(), referral.serviceRequest(), "new");
+
+    HttpResponse<String> malformed = postMessage(message, "not base64 json");
+    HttpResponse<String> unknown =
+        postMessage(
+            message, target("https://cypmh-gateway.org/fhir/Id/service", "no-such-service"));
+
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(
+            GatewayClient.outcome(unknown)
+                .getIssueFirstRep()
+                .getDetails()
+                .getCodingFirstRep()
+                .getCode())
+        .isEqualTo("REC_NOT_FOUND");
+    assertThat(
+            gateway
+                .get(
+                    "/fhir/ServiceRequest?identifier=https://referrer.example.org/referrals%7C"
+                        + referral.identifier())
+                .body())
+        .contains("\"total\":0");
+  }
+
+  private HttpResponse<String> postMessage(Bundle message, String target) {
+    return gateway.send(
+        gateway
+            .request("/fhir/$process-message")
+            .header("Content-Type", "application/fhir+json")
+            .header("X-Request-Id", java.util.UUID.randomUUID().toString())
+            .header("X-Correlation-Id", java.util.UUID.randomUUID().toString())
+            .header("NHSD-Target-Identifier", target)
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    GatewayClient.FHIR.newJsonParser().encodeResourceToString(message))));
+  }
+
+  private static String target(String system, String value) {
+    return java.util.Base64.getEncoder()
+        .encodeToString(("{\"system\":\"" + system + "\",\"value\":\"" + value + "\"}").getBytes());
+  }
+
+  @Test
   void replayWithoutADeliveryOrServiceIsABadRequest() {
     HttpResponse<String> replay = gateway.post("/fhir/$replay", new Parameters());
 
