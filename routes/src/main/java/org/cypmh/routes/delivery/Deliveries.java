@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.cypmh.routes.LeasedClaim;
 import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.delivery.Delivery.Status;
 import org.cypmh.routes.directory.PartnerEndpoint;
@@ -32,6 +33,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class Deliveries {
+
+  private static final LeasedClaim DUE_DELIVERIES =
+      new LeasedClaim(
+          "GW_DELIVERY", "STATUS = 'PENDING' and DUE_AT <= :now", "DUE_AT", "Delivery", "dueAt");
 
   private final TransactionTemplate transaction;
   private final DeliveryFeedback feedback;
@@ -123,30 +128,9 @@ public class Deliveries {
    * are skipped, not waited for.
    */
   List<Long> claimDue(int max) {
+    Instant now = clock.instant();
     return transaction.execute(
-        tx -> {
-          Instant now = clock.instant();
-          @SuppressWarnings("unchecked")
-          List<Number> ids =
-              entityManager
-                  .createNativeQuery(
-                      "select ID from GW_DELIVERY where STATUS = 'PENDING' and DUE_AT <= :now"
-                          + " order by DUE_AT fetch first "
-                          + max
-                          + " rows only for update skip locked")
-                  .setParameter("now", now)
-                  .getResultList();
-          if (ids.isEmpty()) {
-            return List.of();
-          }
-          List<Long> claimed = ids.stream().map(Number::longValue).toList();
-          entityManager
-              .createQuery("update Delivery d set d.dueAt = :lease where d.id in :ids")
-              .setParameter("lease", now.plus(settings.lease()))
-              .setParameter("ids", claimed)
-              .executeUpdate();
-          return claimed;
-        });
+        tx -> DUE_DELIVERIES.claim(entityManager, max, now, now.plus(settings.lease())));
   }
 
   /**

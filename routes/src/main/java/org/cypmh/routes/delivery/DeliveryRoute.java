@@ -44,26 +44,15 @@ class DeliveryRoute extends RouteBuilder {
 
     from(DeliveryQueue.QUEUE + "?concurrentConsumers=" + settings.concurrency() + "&size=100000")
         .routeId("gateway-deliver")
-        .onException(PartnerUnavailable.class)
-        .maximumRedeliveries(settings.maxRedeliveries())
-        .redeliveryDelay(settings.redeliveryDelay().toMillis())
-        .useExponentialBackOff()
-        .backOffMultiplier(2)
-        .maximumRedeliveryDelay(settings.maxRedeliveryDelay().toMillis())
-        .asyncDelayedRedelivery()
-        .retryAttemptedLogLevel(LoggingLevel.DEBUG)
-        .logExhausted(false)
-        .handled(true)
-        .process(this::deadLetter)
-        .end()
         .onException(PartnerRefused.class)
         .handled(true)
         .logExhausted(false)
         .process(this::deadLetter)
         .end()
-        // Our own failures (database, storage): retried like a partner outage, then left to the
-        // lease. Logged by class only: their messages can quote resource content.
-        .onException(Exception.class)
+        // A partner outage, and our own failures (database, storage), are retried the same way.
+        // Then an outage is a dead letter, and our own failure is left to the lease. Logged by
+        // class only: their messages can quote resource content.
+        .onException(PartnerUnavailable.class, Exception.class)
         .maximumRedeliveries(settings.maxRedeliveries())
         .redeliveryDelay(settings.redeliveryDelay().toMillis())
         .useExponentialBackOff()
@@ -73,9 +62,17 @@ class DeliveryRoute extends RouteBuilder {
         .retryAttemptedLogLevel(LoggingLevel.OFF)
         .logExhausted(false)
         .handled(true)
-        .process(this::leftToLease)
+        .process(this::exhausted)
         .end()
         .process(e -> sender.attempt(e.getMessage().getBody(Long.class)));
+  }
+
+  private void exhausted(Exchange exchange) {
+    if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof PartnerUnavailable) {
+      deadLetter(exchange);
+    } else {
+      leftToLease(exchange);
+    }
   }
 
   private void deadLetter(Exchange exchange) {

@@ -7,19 +7,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.cypmh.routes.LeasedClaim;
 import org.cypmh.routes.RoutesProperties;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/**
- * Shares outbox events between gateway nodes: a node claims a batch with {@code FOR UPDATE SKIP
- * LOCKED} (PostgreSQL and H2 both support it), so two nodes never wait on or take the same rows,
- * and leases what it claimed, so a node that dies releases its events by not finishing them.
- */
+/** Shares outbox events between gateway nodes ({@link LeasedClaim}). */
 @Component
 class OutboxClaims {
+
+  // Events written before leases existed have no AVAILABLE_AT: they are due.
+  private static final LeasedClaim DUE_EVENTS =
+      new LeasedClaim(
+          "GW_OUTBOX_EVENT",
+          "STATUS = 'PENDING' and (AVAILABLE_AT is null or AVAILABLE_AT <= :now)",
+          "ID",
+          "OutboxEvent",
+          "availableAt");
 
   private final TransactionTemplate transaction;
   private final Clock clock;
@@ -36,31 +42,10 @@ class OutboxClaims {
   }
 
   List<Long> claim() {
+    Instant now = clock.instant();
     return transaction.execute(
-        tx -> {
-          Instant now = clock.instant();
-          @SuppressWarnings("unchecked")
-          List<Number> ids =
-              entityManager
-                  .createNativeQuery(
-                      "select ID from GW_OUTBOX_EVENT where STATUS = 'PENDING'"
-                          + " and (AVAILABLE_AT is null or AVAILABLE_AT <= :now)"
-                          + " order by ID fetch first "
-                          + settings.batchSize()
-                          + " rows only for update skip locked")
-                  .setParameter("now", now)
-                  .getResultList();
-          if (ids.isEmpty()) {
-            return List.of();
-          }
-          List<Long> claimed = ids.stream().map(Number::longValue).toList();
-          entityManager
-              .createQuery("update OutboxEvent e set e.availableAt = :lease where e.id in :ids")
-              .setParameter("lease", now.plus(settings.lease()))
-              .setParameter("ids", claimed)
-              .executeUpdate();
-          return claimed;
-        });
+        tx ->
+            DUE_EVENTS.claim(entityManager, settings.batchSize(), now, now.plus(settings.lease())));
   }
 
   /**

@@ -33,18 +33,8 @@ public final class DeliveryLatencyBenchmark {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     int warmUpSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "benchmark-");
-    Path routes = PartnerNetwork.routeFolderCopy();
-    String[] settings = {
-      "routes.folder=" + routes.toAbsolutePath(),
-      "routes.demo.partner-base-url=" + PartnerNetwork.PARTNERS.baseUrl(),
-      "routes.credentials.demo-partners.key-store="
-          + PartnerNetwork.PKI.clientKeyStore().toAbsolutePath(),
-      "routes.credentials.demo-partners.key-store-password=" + PartnerNetwork.PKI.password(),
-      "routes.credentials.demo-partners.trust-store="
-          + PartnerNetwork.PKI.trustStore().toAbsolutePath(),
-      "routes.credentials.demo-partners.trust-store-password=" + PartnerNetwork.PKI.password(),
-      "logging.level.org.cypmh.gateway.requests=WARN"
-    };
+    String[] settings =
+        PartnerNetwork.processSettings("logging.level.org.cypmh.gateway.requests=WARN");
     try (GatewayProcess gateway =
         GatewayProcess.start(dataDir, dataDir.resolve("gateway.log"), settings)) {
       GatewayClient client = new GatewayClient(gateway.port());

@@ -25,24 +25,15 @@ class DeliverySurvivesRestartTest {
   void aDeliveryInterruptedMidRetriesIsDeliveredOnceAfterRestart() throws Exception {
     Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "restart-");
     Path log = dataDir.resolve("gateway.log");
-    Path routes = PartnerNetwork.routeFolderCopy();
-    String[] settings = {
-      "routes.folder=" + routes.toAbsolutePath(),
-      "routes.demo.partner-base-url=" + PartnerNetwork.PARTNERS.baseUrl(),
-      "routes.credentials.demo-partners.key-store="
-          + PartnerNetwork.PKI.clientKeyStore().toAbsolutePath(),
-      "routes.credentials.demo-partners.key-store-password=" + PartnerNetwork.PKI.password(),
-      "routes.credentials.demo-partners.trust-store="
-          + PartnerNetwork.PKI.trustStore().toAbsolutePath(),
-      "routes.credentials.demo-partners.trust-store-password=" + PartnerNetwork.PKI.password(),
-      "routes.outbox.poll-interval=100ms",
-      "routes.delivery.poll-interval=300ms",
-      "routes.delivery.max-redeliveries=50",
-      "routes.delivery.redelivery-delay=300ms",
-      "routes.delivery.max-redelivery-delay=300ms",
-      "routes.delivery.lease=3s",
-      "routes.delivery.breaker-failure-rate=100"
-    };
+    String[] settings =
+        PartnerNetwork.processSettings(
+            "routes.outbox.poll-interval=100ms",
+            "routes.delivery.poll-interval=300ms",
+            "routes.delivery.max-redeliveries=50",
+            "routes.delivery.redelivery-delay=300ms",
+            "routes.delivery.max-redelivery-delay=300ms",
+            "routes.delivery.lease=3s",
+            "routes.delivery.breaker-failure-rate=100");
     RoutingReferrals referral = RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT);
     var partner = PartnerNetwork.PARTNERS.server();
     var outage =

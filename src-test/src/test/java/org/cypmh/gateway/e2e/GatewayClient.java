@@ -75,6 +75,11 @@ final class GatewayClient {
         .getIdPart();
   }
 
+  /** The BaRS error code of an error response ({@code REC_BAD_REQUEST}, ...). */
+  static String barsCode(HttpResponse<String> response) {
+    return outcome(response).getIssueFirstRep().getDetails().getCodingFirstRep().getCode();
+  }
+
   static OperationOutcome outcome(HttpResponse<String> response) {
     return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
   }

@@ -288,13 +288,7 @@ abstract class IntakeBehaviour {
     HttpResponse<String> response = postMessage(message);
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(
-            GatewayClient.outcome(response)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("REC_BAD_REQUEST");
+    assertThat(GatewayClient.barsCode(response)).isEqualTo("REC_BAD_REQUEST");
   }
 
   @Test
@@ -305,13 +299,7 @@ abstract class IntakeBehaviour {
         postMessage(TestMessages.referral(NhsNumbers.next(), neverSent.copy(), "update"));
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(
-            GatewayClient.outcome(response)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("REC_NOT_FOUND");
+    assertThat(GatewayClient.barsCode(response)).isEqualTo("REC_NOT_FOUND");
     assertThat(searchByIdentifier(neverSent)).isZero();
   }
 
@@ -357,13 +345,7 @@ abstract class IntakeBehaviour {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json(message))));
 
     assertThat(missing.statusCode()).isEqualTo(400);
-    assertThat(
-            GatewayClient.outcome(missing)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("REC_BAD_REQUEST");
+    assertThat(GatewayClient.barsCode(missing)).isEqualTo("REC_BAD_REQUEST");
     assertThat(GatewayClient.outcome(missing).getIssueFirstRep().getDiagnostics())
         .contains("X-Request-Id");
 
@@ -383,13 +365,7 @@ abstract class IntakeBehaviour {
     HttpResponse<String> again = postMessage(message);
 
     assertThat(again.statusCode()).isEqualTo(409);
-    assertThat(
-            GatewayClient.outcome(again)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("REC_CONFLICT");
+    assertThat(GatewayClient.barsCode(again)).isEqualTo("REC_CONFLICT");
   }
 
   @Test
@@ -431,13 +407,7 @@ abstract class IntakeBehaviour {
         postMessage(TestMessages.response(unknown, MessageHeader.ResponseType.OK, "ok"));
 
     assertThat(answered.statusCode()).isEqualTo(404);
-    assertThat(
-            GatewayClient.outcome(answered)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("REC_NOT_FOUND");
+    assertThat(GatewayClient.barsCode(answered)).isEqualTo("REC_NOT_FOUND");
   }
 
   private static ServiceRequest referralFor(String patientId) {

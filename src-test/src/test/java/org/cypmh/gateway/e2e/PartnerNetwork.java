@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.ApplicationContextInitializer;
@@ -58,6 +60,25 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
                     // Failure tests must not open a breaker that other tests then run into.
                     Map.entry("routes.delivery.breaker-failure-rate", "100"),
                     Map.entry("routes.delivery.breaker-open-for", "200ms"))));
+  }
+
+  /**
+   * Command-line settings that point a gateway process at the partners, with its own route folder
+   * copy; {@code extra} settings follow.
+   */
+  static String[] processSettings(String... extra) {
+    List<String> settings =
+        new ArrayList<>(
+            List.of(
+                "routes.folder=" + routeFolderCopy().toAbsolutePath(),
+                "routes.demo.partner-base-url=" + PARTNERS.baseUrl(),
+                "routes.credentials.demo-partners.key-store="
+                    + PKI.clientKeyStore().toAbsolutePath(),
+                "routes.credentials.demo-partners.key-store-password=" + PKI.password(),
+                "routes.credentials.demo-partners.trust-store=" + PKI.trustStore().toAbsolutePath(),
+                "routes.credentials.demo-partners.trust-store-password=" + PKI.password()));
+    settings.addAll(List.of(extra));
+    return settings.toArray(String[]::new);
   }
 
   /** The route folder of one test context: its own copy of the packaged demo routes. */

@@ -307,13 +307,7 @@ abstract class RoutingBehaviour {
 
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(
-            GatewayClient.outcome(unknown)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("REC_NOT_FOUND");
+    assertThat(GatewayClient.barsCode(unknown)).isEqualTo("REC_NOT_FOUND");
     assertThat(
             gateway
                 .get(
