@@ -1,10 +1,7 @@
 package org.cypmh.routes;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
-import org.cypmh.routes.api.ConsentCheck;
-import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.terminology.api.ValueSetMembership;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -22,13 +19,5 @@ public class RoutingConfig {
   @Bean
   ValueSetMembership valueSetMembership(IValidationSupport validationSupport) {
     return ValueSetMembership.using(validationSupport);
-  }
-
-  /** Until the consent service exists, every destination is permitted, and says so. */
-  @Bean
-  @ConditionalOnMissingBean
-  ConsentCheck consentCheck() {
-    return (referral, destination) ->
-        ConsentDecision.permit("permitted: no consent policy is configured yet");
   }
 }

@@ -41,6 +41,13 @@ public final class ConformancePackage {
   /** Complex extension on Consent: outcome, date and assessor of a Gillick assessment. */
   public static final String GILLICK_COMPETENCE_EXTENSION = profileUrl("cypmh-gillick-competence");
 
+  /**
+   * Complex extension on ServiceRequest: the referrer asks for the referral to be shared without
+   * consent (safeguarding concern or to protect life); {@code reason} (Coding from {@code
+   * ValueSet/cypmh-break-glass-reason}) and an optional {@code statement}.
+   */
+  public static final String BREAK_GLASS_EXTENSION = profileUrl("cypmh-break-glass");
+
   /** Boolean extension on CarePlan: the young person agreed the plan. */
   public static final String AGREED_WITH_YOUNG_PERSON_EXTENSION =
       profileUrl("cypmh-agreed-with-young-person");

@@ -23,7 +23,7 @@ class ConformancePackageTest {
   private static final ConformancePackage PACKAGE = Validators.PACKAGE;
 
   @Test
-  void packageHoldsSevenProfilesAndTwoExtensions() {
+  void packageHoldsSevenProfilesAndThreeExtensions() {
     assertThat(PACKAGE.structureDefinitions())
         .extracting(StructureDefinition::getUrl)
         .containsExactlyInAnyOrder(
@@ -35,7 +35,8 @@ class ConformancePackageTest {
             ConformancePackage.BRIEF_INTERVENTION,
             ConformancePackage.RELATED_PERSON,
             ConformancePackage.GILLICK_COMPETENCE_EXTENSION,
-            ConformancePackage.AGREED_WITH_YOUNG_PERSON_EXTENSION);
+            ConformancePackage.AGREED_WITH_YOUNG_PERSON_EXTENSION,
+            ConformancePackage.BREAK_GLASS_EXTENSION);
   }
 
   @Test
@@ -43,7 +44,7 @@ class ConformancePackageTest {
     Map<Boolean, Long> byValidity =
         PACKAGE.examples().stream()
             .collect(Collectors.partitioningBy(Example::valid, Collectors.counting()));
-    assertThat(byValidity).containsEntry(true, 13L).containsEntry(false, 26L);
+    assertThat(byValidity).containsEntry(true, 14L).containsEntry(false, 27L);
   }
 
   @Test

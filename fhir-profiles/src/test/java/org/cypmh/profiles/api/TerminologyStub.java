@@ -18,11 +18,13 @@ final class TerminologyStub {
       List.of(
           "CodeSystem-cypmh-referral-pathway.json",
           "CodeSystem-cypmh-service-type.json",
+          "CodeSystem-cypmh-break-glass-reason.json",
           "ValueSet-cypmh-referral-pathway.json",
           "ValueSet-cypmh-service-type.json",
           "ValueSet-cypmh-referral-reason.json",
           "ValueSet-cypmh-brief-intervention.json",
-          "ValueSet-cypmh-transition-care.json");
+          "ValueSet-cypmh-transition-care.json",
+          "ValueSet-cypmh-break-glass-reason.json");
 
   private TerminologyStub() {}
 

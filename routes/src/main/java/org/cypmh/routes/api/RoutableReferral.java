@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 
 /**
@@ -35,19 +38,25 @@ public final class RoutableReferral {
   private final ServiceRequest received;
   private final ServiceRequest outgoing;
   private final Patient patient;
+  private final List<Resource> supportingInfo;
   private final LocalDate referredOn;
   private final ValueSetMembership terminology;
   private final ServiceDirectory directory;
 
+  /**
+   * @param supportingInfo the stored resources the referral's {@code supportingInfo} points to
+   */
   public RoutableReferral(
       ServiceRequest received,
       Patient patient,
+      List<Resource> supportingInfo,
       LocalDate referredOn,
       ValueSetMembership terminology,
       ServiceDirectory directory) {
     this.received = received;
     this.outgoing = received.copy();
     this.patient = patient;
+    this.supportingInfo = List.copyOf(supportingInfo);
     this.referredOn = referredOn;
     this.terminology = terminology;
     this.directory = directory;
@@ -55,7 +64,8 @@ public final class RoutableReferral {
 
   /** A fresh copy for the next route: same facts, untouched outgoing referral. */
   public RoutableReferral copy() {
-    return new RoutableReferral(received, patient, referredOn, terminology, directory);
+    return new RoutableReferral(
+        received, patient, supportingInfo, referredOn, terminology, directory);
   }
 
   /** Pathway code ({@code cypmh-referral-pathway}), e.g. {@code eating-disorders}. */
@@ -171,6 +181,30 @@ public final class RoutableReferral {
 
   public Patient patient() {
     return patient;
+  }
+
+  /** Resources sent with the referral, unless the recipient may not have them (redaction). */
+  public List<Resource> supportingInfo() {
+    return supportingInfo;
+  }
+
+  /** The day the referral was made: consent and age are judged as on that day. */
+  public LocalDate referredOn() {
+    return referredOn;
+  }
+
+  /**
+   * The break-glass reason code the referrer gave ({@code cypmh-break-glass-reason}), or null: a
+   * request to share without consent because of a safeguarding concern or to protect life.
+   */
+  public String breakGlassReason() {
+    Extension breakGlass = received.getExtensionByUrl(ConformancePackage.BREAK_GLASS_EXTENSION);
+    if (breakGlass == null || breakGlass.getExtensionByUrl("reason") == null) {
+      return null;
+    }
+    return breakGlass.getExtensionByUrl("reason").getValue() instanceof Coding reason
+        ? reason.getCode()
+        : null;
   }
 
   private List<Coding> reasons() {

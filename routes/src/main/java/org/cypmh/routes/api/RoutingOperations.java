@@ -10,6 +10,10 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.cypmh.routes.delivery.Deliveries;
 import org.cypmh.routes.delivery.Delivery;
 import org.cypmh.routes.delivery.DeliveryAttempt;
@@ -32,6 +36,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UrlType;
@@ -104,7 +109,13 @@ public class RoutingOperations {
     try {
       session =
           router.decide(
-              new RoutableReferral(referral, patient, referredOn, terminology, directory));
+              new RoutableReferral(
+                  referral,
+                  patient,
+                  supportingInfoIn(referralBundle, referral),
+                  referredOn,
+                  terminology,
+                  directory));
     } catch (ReferralRouter.RoutingFailed e) {
       throw new UnprocessableEntityException("Routing failed: " + e.getMessage());
     }
@@ -137,6 +148,11 @@ public class RoutingOperations {
           .addPart()
           .setName("consentPermitted")
           .setValue(new BooleanType(plan.consent().permitted()));
+      destination
+          .addPart()
+          .setName("consentOutcome")
+          .setValue(new CodeType(plan.consent().outcome().name().toLowerCase().replace('_', '-')));
+      destination.addPart().setName("consentRule").setValue(new CodeType(plan.consent().rule()));
       destination
           .addPart()
           .setName("consentReason")
@@ -261,5 +277,23 @@ public class RoutingOperations {
     }
     throw new UnprocessableEntityException(
         "$route-preview needs the Patient in the Bundle, or a subject reference to a stored Patient");
+  }
+
+  /** The Bundle's resources that the referral names as supporting information. */
+  private static List<Resource> supportingInfoIn(Bundle bundle, ServiceRequest referral) {
+    Set<String> wanted =
+        referral.getSupportingInfo().stream()
+            .map(Reference::getReference)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
+    return bundle.getEntry().stream()
+        .filter(
+            e ->
+                wanted.contains(e.getFullUrl())
+                    || (e.getResource() != null
+                        && wanted.contains(
+                            e.getResource().getIdElement().toUnqualifiedVersionless().getValue())))
+        .map(Bundle.BundleEntryComponent::getResource)
+        .toList();
   }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.cypmh.routes.LeasedClaim;
 import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.delivery.Delivery.Status;
 import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
@@ -67,7 +68,8 @@ public class Deliveries {
    * Stores what the routes decided, one delivery per destination, inside the caller's (routing)
    * transaction. Returns the ids of those to send now; withheld ones are recorded, not sent.
    */
-  public List<Long> store(long eventId, String focus, String task, List<PlannedDelivery> plans) {
+  public List<Long> store(
+      long eventId, String focus, String task, String patient, List<PlannedDelivery> plans) {
     Instant now = clock.instant();
     List<Long> toSend = new ArrayList<>();
     for (PlannedDelivery plan : plans) {
@@ -76,6 +78,7 @@ public class Deliveries {
       String key =
           UUID.nameUUIDFromBytes((focus + "|" + plan.destination().serviceId()).getBytes(UTF_8))
               .toString();
+      PartnerPayloads.Redacted payload = payloads.json(plan, connection, key);
       Delivery delivery =
           new Delivery(
               eventId,
@@ -86,11 +89,15 @@ public class Deliveries {
               task,
               key,
               connection,
-              payloads.json(plan, connection, key),
-              plan.consent().reason(),
-              plan.consent().permitted(),
+              payload.payload(),
+              patient,
+              plan.consent(),
+              payload.leftOut(),
               now);
       entityManager.persist(delivery);
+      if (delivery.status() == Status.WITHHELD) {
+        feedback.withheld(delivery, plan.consent());
+      }
       // Leased to this node from birth: it sends them at once; if it dies, the lease runs out.
       delivery.leased(now.plus(settings.lease()));
       if (delivery.status() == Status.PENDING) {
@@ -98,6 +105,53 @@ public class Deliveries {
       }
     }
     return toSend;
+  }
+
+  /**
+   * Stops every delivery of this young person's data that has not gone yet, in the caller's
+   * transaction (the one changing their consent): from its commit no attempt starts, and retries
+   * under way find nothing to send. Routing then looks at each again under the new consent.
+   */
+  public int holdForConsentChange(String patient) {
+    Instant now = clock.instant();
+    ConsentDecision rechecking =
+        ConsentDecision.deny(
+            "consent-changed", "the young person's consent changed: being checked again");
+    List<Delivery> pending = ofPatient(patient, Status.PENDING);
+    pending.forEach(d -> d.withhold(rechecking, now));
+    return pending.size();
+  }
+
+  /** Deliveries of this young person's referrals in this state, oldest first. */
+  public List<Delivery> ofPatient(String patient, Status status) {
+    return entityManager
+        .createQuery(
+            "from Delivery d where d.patient = :patient and d.status = :status"
+                + " and (d.kind is null or d.kind = :referral) order by d.id",
+            Delivery.class)
+        .setParameter("patient", patient)
+        .setParameter("status", status)
+        .setParameter("referral", Delivery.Kind.REFERRAL)
+        .getResultList();
+  }
+
+  /**
+   * Acts on a withheld delivery's new consent decision, in the caller's transaction: sent as soon
+   * as the transaction commits if it now permits (leaving out what the decision withholds), kept
+   * back with the new reason if not.
+   */
+  public void reconsidered(Delivery delivery, ConsentDecision decision) {
+    Instant now = clock.instant();
+    if (!decision.permitted()) {
+      delivery.withhold(decision, now);
+      feedback.withheld(delivery, decision);
+      return;
+    }
+    PartnerPayloads.Redacted payload =
+        payloads.redact(delivery.payload(), decision.withheldLabels());
+    delivery.release(payload.payload(), delivery.redacted() + payload.leftOut(), decision, now);
+    delivery.leased(now.plus(settings.lease()));
+    sendAfterCommit(delivery.id());
   }
 
   /**
@@ -112,7 +166,10 @@ public class Deliveries {
         Delivery.notification(subscription, address, credentials, taskVersion, payload, now);
     entityManager.persist(delivery);
     delivery.leased(now.plus(settings.lease()));
-    Long id = delivery.id();
+    sendAfterCommit(delivery.id());
+  }
+
+  private void sendAfterCommit(Long id) {
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override

@@ -11,6 +11,7 @@ import jakarta.persistence.Index;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -29,7 +30,8 @@ import org.hibernate.type.SqlTypes;
     indexes = {
       @Index(name = "IDX_GW_DELIVERY_DUE", columnList = "STATUS, DUE_AT"),
       @Index(name = "IDX_GW_DELIVERY_SERVICE", columnList = "SERVICE_ID, STATUS"),
-      @Index(name = "IDX_GW_DELIVERY_REFERRAL", columnList = "REFERRAL")
+      @Index(name = "IDX_GW_DELIVERY_REFERRAL", columnList = "REFERRAL"),
+      @Index(name = "IDX_GW_DELIVERY_PATIENT", columnList = "PATIENT, STATUS")
     })
 public class Delivery {
 
@@ -41,7 +43,10 @@ public class Delivery {
     DELIVERED,
     /** Retries exhausted or the partner refused it: an operator must look, then replay. */
     DEAD,
-    /** Not sent: consent does not permit it. */
+    /**
+     * Not sent: consent does not permit it (yet). Looked at again whenever the young person's
+     * consent changes, and sent if it then permits.
+     */
     WITHHELD
   }
 
@@ -111,8 +116,21 @@ public class Delivery {
   @Column(name = "PAYLOAD", nullable = false, length = Length.LONG32)
   private String payload;
 
+  /** The young person, versionless, e.g. {@code Patient/123}: whose consent governs it. */
+  @Column(name = "PATIENT", length = 200)
+  private String patient;
+
+  /** The consent decision's reason, in words. */
   @Column(name = "CONSENT", length = 500)
   private String consent;
+
+  /** The consent rule that decided, e.g. {@code implied-consent}. */
+  @Column(name = "CONSENT_RULE", length = 60)
+  private String consentRule;
+
+  /** How many resources the payload leaves out because the recipient may not have them. */
+  @Column(name = "REDACTED")
+  private Integer redacted;
 
   @Enumerated(EnumType.STRING)
   @JdbcTypeCode(SqlTypes.VARCHAR)
@@ -151,8 +169,9 @@ public class Delivery {
       String idempotencyKey,
       Connection connection,
       String payload,
-      String consent,
-      boolean permitted,
+      String patient,
+      ConsentDecision consent,
+      int redacted,
       Instant now) {
     this.eventId = eventId;
     this.kind = Kind.REFERRAL;
@@ -165,11 +184,16 @@ public class Delivery {
     this.idempotencyKey = idempotencyKey;
     this.connection = connection;
     this.payload = payload;
-    this.consent = consent;
-    this.status = permitted ? Status.PENDING : Status.WITHHELD;
+    this.patient = patient;
+    this.redacted = redacted;
     this.dueAt = now;
     this.createdAt = now;
-    this.finishedAt = permitted ? null : now;
+    if (consent == null || consent.permitted()) {
+      this.status = Status.PENDING;
+      consented(consent);
+    } else {
+      withhold(consent, now);
+    }
   }
 
   /** A notification of a Task change to a subscriber. */
@@ -195,7 +219,8 @@ public class Delivery {
             Connection.FHIR_REST,
             payload,
             null,
-            true,
+            null,
+            0,
             now);
     delivery.kind = Kind.NOTIFICATION;
     delivery.address = address;
@@ -239,6 +264,32 @@ public class Delivery {
     status = Status.DEAD;
     lastError = error;
     finishedAt = now;
+  }
+
+  /** Consent no longer permits it (or is being re-checked): nothing more is sent. */
+  void withhold(ConsentDecision decision, Instant now) {
+    status = Status.WITHHELD;
+    consented(decision);
+    finishedAt = now;
+  }
+
+  /** Consent now permits it: due at once, with the payload this decision allows. */
+  void release(String payload, int redacted, ConsentDecision decision, Instant now) {
+    this.payload = payload;
+    this.redacted = redacted;
+    consented(decision);
+    status = Status.PENDING;
+    dueAt = now;
+    finishedAt = null;
+  }
+
+  private void consented(ConsentDecision decision) {
+    this.consent = decision == null ? null : truncate(decision.reason(), 500);
+    this.consentRule = decision == null ? null : decision.rule();
+  }
+
+  private static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
   }
 
   void replay(Instant now) {
@@ -289,6 +340,19 @@ public class Delivery {
 
   public String payload() {
     return payload;
+  }
+
+  public String patient() {
+    return patient;
+  }
+
+  public String consentRule() {
+    return consentRule;
+  }
+
+  /** Resources left out of the payload because the recipient is not cleared for them. */
+  public int redacted() {
+    return redacted == null ? 0 : redacted;
   }
 
   public String consent() {

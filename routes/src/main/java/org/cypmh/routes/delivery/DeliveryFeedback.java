@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.util.Date;
 import java.util.function.Consumer;
+import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
@@ -53,8 +54,35 @@ public class DeliveryFeedback {
           task.addOutput()
               .setType(new CodeableConcept(new Coding(OUTPUT_TYPE_SYSTEM, "delivered-to", null)))
               .setValue(new Reference(delivery.service()));
+          if (delivery.redacted() > 0) {
+            task.addNote()
+                .setTime(Date.from(clock.instant()))
+                .setText(
+                    delivery.redacted()
+                        + " restricted resource(s) withheld from "
+                        + delivery.service()
+                        + ": the service is not cleared for restricted information");
+          }
         });
-    audit(delivery, AuditEventOutcome._0, "delivered");
+    audit(
+        delivery,
+        AuditEventOutcome._0,
+        delivery.redacted() > 0
+            ? "delivered without " + delivery.redacted() + " restricted resource(s)"
+            : "delivered");
+  }
+
+  /** Consent kept a delivery back: the referrer sees why, and waits or acts. */
+  void withheld(Delivery delivery, ConsentDecision decision) {
+    updateTask(
+        delivery.task(),
+        task ->
+            task.getBusinessStatus()
+                .setText(
+                    decision.awaitingConsent()
+                        ? "awaiting consent"
+                        : "not shared with " + delivery.service() + ": " + decision.reason()));
+    audit(delivery, AuditEventOutcome._4, "withheld: " + decision.rule());
   }
 
   void dead(Delivery delivery) {

@@ -1,6 +1,13 @@
 package org.cypmh.routes.delivery;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.cypmh.routes.api.RoutableReferral;
 import org.cypmh.routes.directory.DirectoryService;
@@ -13,6 +20,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 
 /**
@@ -22,8 +30,9 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  * <p>The transaction is idempotent on the partner's side: the patient is created only if no patient
  * has the NHS number, and the referral is a conditional update on the referrer's identifier, so a
  * retried or replayed delivery, a later update and a cancellation all land on the same partner
- * resource. Supporting information stays in the gateway until the consent issue decides what may
- * travel with it.
+ * resource. Supporting information travels with the referral, except resources carrying a security
+ * label the recipient may not have (redaction): those are left out, and so are the referral's
+ * pointers to them.
  */
 final class PartnerPayload {
 
@@ -34,6 +43,7 @@ final class PartnerPayload {
   private PartnerPayload() {}
 
   static Bundle build(
+      FhirContext fhirContext,
       RoutableReferral referral,
       DirectoryService destination,
       Connection connection,
@@ -41,11 +51,16 @@ final class PartnerPayload {
       Date now) {
     Patient patient = patient(referral.patient());
     ServiceRequest outgoing = serviceRequest(referral.outgoing());
-    String patientUrl =
-        "urn:uuid:" + UUID.nameUUIDFromBytes(("patient|" + idempotencyKey).getBytes());
-    String referralUrl =
-        "urn:uuid:" + UUID.nameUUIDFromBytes(("referral|" + idempotencyKey).getBytes());
+    String patientUrl = url("patient", idempotencyKey);
+    String referralUrl = url("referral", idempotencyKey);
     outgoing.setSubject(new Reference(patientUrl));
+    Map<String, Resource> supporting = new LinkedHashMap<>();
+    for (Resource stored : referral.supportingInfo()) {
+      String supportingUrl =
+          url(stored.getIdElement().toUnqualifiedVersionless().getValue(), idempotencyKey);
+      supporting.put(supportingUrl, supportingInfo(fhirContext, stored, referral, patientUrl));
+      outgoing.addSupportingInfo(new Reference(supportingUrl));
+    }
     Bundle bundle = new Bundle();
     bundle.setTimestamp(now);
     bundle.setIdentifier(
@@ -67,6 +82,7 @@ final class PartnerPayload {
           .setResource(header);
       bundle.addEntry().setFullUrl(referralUrl).setResource(outgoing);
       bundle.addEntry().setFullUrl(patientUrl).setResource(patient);
+      supporting.forEach((url, r) -> bundle.addEntry().setFullUrl(url).setResource(r));
       return bundle;
     }
     bundle.setType(BundleType.TRANSACTION);
@@ -87,7 +103,88 @@ final class PartnerPayload {
         .getRequest()
         .setMethod(HTTPVerb.PUT)
         .setUrl("ServiceRequest?identifier=" + id.getSystem() + "|" + id.getValue());
+    for (Map.Entry<String, Resource> each : supporting.entrySet()) {
+      Resource resource = each.getValue();
+      Bundle.BundleEntryComponent entry =
+          bundle.addEntry().setFullUrl(each.getKey()).setResource(resource);
+      entry.getRequest().setMethod(HTTPVerb.POST).setUrl(resource.fhirType());
+      firstIdentifier(fhirContext, resource)
+          .ifPresent(i -> entry.getRequest().setIfNoneExist("identifier=" + i));
+    }
     return bundle;
+  }
+
+  /**
+   * Leaves out the resources carrying any of these security labels, and the referral's pointers to
+   * them. Returns how many were left out.
+   */
+  static int redact(Bundle bundle, Set<String> withheldLabels) {
+    if (withheldLabels.isEmpty()) {
+      return 0;
+    }
+    Set<String> removed = new HashSet<>();
+    bundle
+        .getEntry()
+        .removeIf(
+            e -> {
+              boolean restricted =
+                  !(e.getResource() instanceof ServiceRequest)
+                      && !(e.getResource() instanceof Patient)
+                      && !(e.getResource() instanceof MessageHeader)
+                      && e.getResource().getMeta().getSecurity().stream()
+                          .anyMatch(label -> withheldLabels.contains(label.getCode()));
+              if (restricted) {
+                removed.add(e.getFullUrl());
+              }
+              return restricted;
+            });
+    bundle.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(ServiceRequest.class::isInstance)
+        .map(ServiceRequest.class::cast)
+        .forEach(r -> r.getSupportingInfo().removeIf(ref -> removed.contains(ref.getReference())));
+    return removed.size();
+  }
+
+  private static String url(String name, String idempotencyKey) {
+    return "urn:uuid:" + UUID.nameUUIDFromBytes((name + "|" + idempotencyKey).getBytes());
+  }
+
+  /**
+   * A supporting resource as the partner gets it: its security labels kept (the partner must know
+   * what is restricted), the young person pointed at the payload's patient, other references
+   * logical.
+   */
+  private static Resource supportingInfo(
+      FhirContext fhirContext, Resource stored, RoutableReferral referral, String patientUrl) {
+    Resource copy = stored.copy();
+    List<Coding> labels = copy.getMeta().getSecurity();
+    copy.setMeta(null);
+    labels.forEach(copy.getMeta()::addSecurity);
+    String patientId =
+        referral.patient() == null
+            ? null
+            : referral.patient().getIdElement().toUnqualifiedVersionless().getValue();
+    for (Reference reference :
+        fhirContext.newTerser().getAllPopulatedChildElementsOfType(copy, Reference.class)) {
+      if (patientId != null && patientId.equals(reference.getReference())) {
+        reference.setReference(patientUrl);
+      } else if (reference.hasReference()) {
+        Reference logical = logical(reference);
+        reference.setReference(null);
+        reference.setIdentifier(logical.getIdentifier());
+        reference.setType(logical.getType());
+      }
+    }
+    copy.setId((String) null);
+    return copy;
+  }
+
+  private static Optional<String> firstIdentifier(FhirContext fhirContext, Resource resource) {
+    return fhirContext.newTerser().getValues(resource, "identifier", Identifier.class).stream()
+        .filter(i -> i.hasSystem() && i.hasValue())
+        .map(i -> i.getSystem() + "|" + i.getValue())
+        .findFirst();
   }
 
   private static Patient patient(Patient stored) {
@@ -120,7 +217,7 @@ final class PartnerPayload {
     return logical;
   }
 
-  private static java.util.Optional<String> nhsNumber(Patient patient) {
+  private static Optional<String> nhsNumber(Patient patient) {
     return patient.getIdentifier().stream()
         .filter(i -> NHS_NUMBER_SYSTEM.equals(i.getSystem()))
         .map(Identifier::getValue)

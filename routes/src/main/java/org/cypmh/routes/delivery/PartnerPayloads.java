@@ -3,6 +3,7 @@ package org.cypmh.routes.delivery;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.util.Date;
+import java.util.Set;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.routing.PlannedDelivery;
 import org.hl7.fhir.r4.model.Bundle;
@@ -20,19 +21,44 @@ public class PartnerPayloads {
     this.clock = clock;
   }
 
-  /** The payload as a Bundle (for {@code $route-preview}). */
+  /** The payload as a Bundle, redacted as the plan's consent decision says. */
   public Bundle bundle(PlannedDelivery plan, Connection connection, String idempotencyKey) {
-    return PartnerPayload.build(
-        plan.referral(),
-        plan.destination(),
-        connection,
-        idempotencyKey,
-        Date.from(clock.instant()));
+    Bundle bundle =
+        PartnerPayload.build(
+            fhirContext,
+            plan.referral(),
+            plan.destination(),
+            connection,
+            idempotencyKey,
+            Date.from(clock.instant()));
+    PartnerPayload.redact(bundle, plan.consent().withheldLabels());
+    return bundle;
   }
 
-  String json(PlannedDelivery plan, Connection connection, String idempotencyKey) {
-    return fhirContext
-        .newJsonParser()
-        .encodeResourceToString(bundle(plan, connection, idempotencyKey));
+  /** The serialised payload, and how many resources its redaction left out. */
+  Redacted json(PlannedDelivery plan, Connection connection, String idempotencyKey) {
+    Bundle full =
+        PartnerPayload.build(
+            fhirContext,
+            plan.referral(),
+            plan.destination(),
+            connection,
+            idempotencyKey,
+            Date.from(clock.instant()));
+    return redact(full, plan.consent().withheldLabels());
   }
+
+  /** A stored payload with more left out, when a later consent decision withholds more. */
+  Redacted redact(String storedPayload, Set<String> withheldLabels) {
+    return redact(
+        fhirContext.newJsonParser().parseResource(Bundle.class, storedPayload), withheldLabels);
+  }
+
+  private Redacted redact(Bundle bundle, Set<String> withheldLabels) {
+    int left = PartnerPayload.redact(bundle, withheldLabels);
+    return new Redacted(fhirContext.newJsonParser().encodeResourceToString(bundle), left);
+  }
+
+  /** A payload as sent, and how many resources were left out of it. */
+  record Redacted(String payload, int leftOut) {}
 }

@@ -2,7 +2,9 @@ package org.cypmh.routes.directory;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.IQueryParameterType;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -51,7 +53,12 @@ class FhirServiceDirectory implements ServiceDirectory {
         HealthcareService.SP_SERVICE_TYPE, new TokenParam(SERVICE_TYPE_SYSTEM, serviceType));
   }
 
-  private List<DirectoryService> search(String parameter, TokenParam value) {
+  @Override
+  public List<DirectoryService> ofOrganisation(String organisation) {
+    return search(HealthcareService.SP_ORGANIZATION, new ReferenceParam(organisation));
+  }
+
+  private List<DirectoryService> search(String parameter, IQueryParameterType value) {
     SearchParameterMap query = SearchParameterMap.newSynchronous(parameter, value);
     query.add(HealthcareService.SP_ACTIVE, new TokenParam("true"));
     return daoRegistry

@@ -21,4 +21,7 @@ public interface ServiceDirectory {
 
   /** Active services offering this service type ({@code cypmh-service-type} code). */
   List<DirectoryService> ofType(String serviceType);
+
+  /** Active services the organisation provides, e.g. {@code Organization/riverside-surgery}. */
+  List<DirectoryService> ofOrganisation(String organisation);
 }

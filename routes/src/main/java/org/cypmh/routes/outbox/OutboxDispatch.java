@@ -9,11 +9,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.cypmh.routes.YoungPersonLock;
 import org.cypmh.routes.api.ConsentCheck;
+import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.RoutableReferral;
 import org.cypmh.routes.delivery.Deliveries;
 import org.cypmh.routes.delivery.Delivery;
 import org.cypmh.routes.delivery.DeliveryFeedback;
+import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.cypmh.routes.routing.PlannedDelivery;
 import org.cypmh.routes.routing.ReferralRouter;
@@ -21,6 +24,8 @@ import org.cypmh.routes.routing.RoutingSession;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +54,7 @@ class OutboxDispatch {
   private final ServiceDirectory directory;
   private final ConsentCheck consent;
   private final ValueSetMembership terminology;
+  private final YoungPersonLock youngPerson;
 
   OutboxDispatch(
       OutboxClaims claims,
@@ -59,7 +65,8 @@ class OutboxDispatch {
       DeliveryFeedback feedback,
       ServiceDirectory directory,
       ConsentCheck consent,
-      ValueSetMembership terminology) {
+      ValueSetMembership terminology,
+      YoungPersonLock youngPerson) {
     this.claims = claims;
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -70,6 +77,7 @@ class OutboxDispatch {
     this.directory = directory;
     this.consent = consent;
     this.terminology = terminology;
+    this.youngPerson = youngPerson;
   }
 
   /** Claims the events due now, for this node. */
@@ -96,13 +104,15 @@ class OutboxDispatch {
       return List.of();
     }
     OutboxEvent event = pending.get();
-    ServiceRequest referral =
-        daoRegistry
-            .getResourceDao(ServiceRequest.class)
-            .read(new IdType(event.focus()), new SystemRequestDetails());
-    RoutableReferral routable =
-        new RoutableReferral(
-            referral, patientOf(referral), referredOn(referral, event), terminology, directory);
+    if (event.type() == OutboxEvent.Type.CONSENT_CHANGED) {
+      reconsider(event.focus());
+      event.done();
+      return List.of();
+    }
+    ServiceRequest referral = readReferral(event.focus());
+    String patient = patientReference(referral);
+    youngPerson.lock(patient);
+    RoutableReferral routable = routable(referral, referredOn(referral, event.createdAt()));
     List<PlannedDelivery> plans;
     if (event.targetService() != null && event.type() == OutboxEvent.Type.REFERRAL_ACCEPTED) {
       plans = toTarget(routable, event);
@@ -111,9 +121,71 @@ class OutboxDispatch {
     } else {
       plans = toEarlierDestinations(routable, event);
     }
-    List<Long> toSend = deliveries.store(event.id(), event.focus(), event.task(), plans);
+    List<Long> toSend = deliveries.store(event.id(), event.focus(), event.task(), patient, plans);
+    plans.forEach(p -> consent.record(p.referral(), p.destination(), p.consent(), "routing"));
     event.done();
     return toSend;
+  }
+
+  /**
+   * A young person's consent changed: every delivery of theirs not yet sent (all were held by the
+   * change) is decided again, and sent if the new consent permits it.
+   */
+  private void reconsider(String patient) {
+    youngPerson.lock(patient);
+    for (Delivery held : deliveries.ofPatient(patient, Delivery.Status.WITHHELD)) {
+      Optional<DirectoryService> service = directory.byId(held.serviceId());
+      if (service.isEmpty()) {
+        continue;
+      }
+      ServiceRequest referral = readReferral(held.focus());
+      RoutableReferral routable = routable(referral, referredOn(referral, held.createdAt()));
+      ConsentDecision decision = consent.decide(routable, service.get());
+      if (decision.permitted() || !decision.rule().equals(held.consentRule())) {
+        consent.record(routable, service.get(), decision, "reconsidered");
+      }
+      deliveries.reconsidered(held, decision);
+    }
+  }
+
+  private ServiceRequest readReferral(String focus) {
+    return daoRegistry
+        .getResourceDao(ServiceRequest.class)
+        .read(new IdType(focus), new SystemRequestDetails());
+  }
+
+  private RoutableReferral routable(ServiceRequest referral, LocalDate referredOn) {
+    return new RoutableReferral(
+        referral,
+        patientOf(referral),
+        supportingInfoOf(referral),
+        referredOn,
+        terminology,
+        directory);
+  }
+
+  /** The stored resources the referral points to as supporting information. */
+  private List<Resource> supportingInfoOf(ServiceRequest referral) {
+    List<Resource> resources = new ArrayList<>();
+    for (Reference reference : referral.getSupportingInfo()) {
+      IdType id = new IdType(reference.getReference());
+      if (!id.hasResourceType() || !id.hasIdPart() || id.isAbsolute()) {
+        continue;
+      }
+      resources.add(
+          (Resource)
+              daoRegistry
+                  .getResourceDao(id.getResourceType())
+                  .read(id.toUnqualifiedVersionless(), new SystemRequestDetails()));
+    }
+    return resources;
+  }
+
+  private static String patientReference(ServiceRequest referral) {
+    IdType subject = new IdType(referral.getSubject().getReference());
+    return "Patient".equals(subject.getResourceType())
+        ? subject.toUnqualifiedVersionless().getValue()
+        : null;
   }
 
   private List<PlannedDelivery> route(RoutableReferral referral, OutboxEvent event) {
@@ -150,9 +222,8 @@ class OutboxDispatch {
       RoutableReferral referral, OutboxEvent event) {
     String versionless = event.focus().replaceAll("/_history/.*$", "");
     Set<String> earlier = new LinkedHashSet<>();
-    deliveries.ofReferral(versionless).stream()
-        .filter(d -> d.status() != Delivery.Status.WITHHELD)
-        .forEach(d -> earlier.add(d.serviceId()));
+    // Withheld destinations too: if consent later lets the referral go, its latest version follows.
+    deliveries.ofReferral(versionless).forEach(d -> earlier.add(d.serviceId()));
     if (earlier.isEmpty()) {
       return event.type() == OutboxEvent.Type.REFERRAL_UPDATED ? route(referral, event) : List.of();
     }
@@ -182,10 +253,10 @@ class OutboxDispatch {
         .read(subject.toUnqualifiedVersionless(), new SystemRequestDetails());
   }
 
-  private static LocalDate referredOn(ServiceRequest referral, OutboxEvent event) {
+  private static LocalDate referredOn(ServiceRequest referral, java.time.Instant received) {
     return referral.hasAuthoredOn()
         ? referral.getAuthoredOn().toInstant().atZone(ENGLAND).toLocalDate()
-        : event.createdAt().atZone(ENGLAND).toLocalDate();
+        : received.atZone(ENGLAND).toLocalDate();
   }
 
   private static String businessStatus(RoutingSession session) {

@@ -31,7 +31,9 @@ public class OutboxEvent {
   public enum Type {
     REFERRAL_ACCEPTED,
     REFERRAL_UPDATED,
-    REFERRAL_CANCELLED
+    REFERRAL_CANCELLED,
+    /** A Consent of this young person (the focus, e.g. {@code Patient/123}) changed. */
+    CONSENT_CHANGED
   }
 
   /** Where the routing engine is with it. */

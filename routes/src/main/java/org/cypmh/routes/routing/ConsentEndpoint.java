@@ -49,7 +49,9 @@ final class ConsentEndpoint extends DefaultEndpoint {
             directory
                 .byId(service)
                 .map(s -> consent.decide(Blocks.referral(exchange, "gateway:consent"), s))
-                .orElse(ConsentDecision.deny("service " + service + " is not in the directory"));
+                .orElse(
+                    ConsentDecision.deny(
+                        "unknown-recipient", "service " + service + " is not in the directory"));
         exchange.getMessage().setHeader(PERMITTED_HEADER, decision.permitted());
         exchange.getMessage().setHeader(REASON_HEADER, decision.reason());
       }

@@ -107,18 +107,25 @@ class RoutableReferralTest {
           public List<DirectoryService> ofType(String serviceType) {
             return serviceType.equals("mhst") ? List.of(mhst) : List.of();
           }
+
+          @Override
+          public List<DirectoryService> ofOrganisation(String organisation) {
+            return List.of();
+          }
         };
     ServiceRequest fromSchool = new ServiceRequest();
     fromSchool.getRequester().getIdentifier().setSystem(ServiceDirectory.SCHOOL_URN_SYSTEM);
 
     fromSchool.getRequester().getIdentifier().setValue("999001");
     assertThat(
-            new RoutableReferral(fromSchool, bornOn("2012-01-01"), REFERRED_ON, none(), directory)
+            new RoutableReferral(
+                    fromSchool, bornOn("2012-01-01"), List.of(), REFERRED_ON, none(), directory)
                 .eligibleFor("mhst"))
         .isTrue();
     fromSchool.getRequester().getIdentifier().setValue("999999");
     assertThat(
-            new RoutableReferral(fromSchool, bornOn("2012-01-01"), REFERRED_ON, none(), directory)
+            new RoutableReferral(
+                    fromSchool, bornOn("2012-01-01"), List.of(), REFERRED_ON, none(), directory)
                 .eligibleFor("mhst"))
         .isFalse();
   }
@@ -135,7 +142,7 @@ class RoutableReferralTest {
   }
 
   private static RoutableReferral referral(ServiceRequest request, Patient patient) {
-    return new RoutableReferral(request, patient, REFERRED_ON, none(), null);
+    return new RoutableReferral(request, patient, List.of(), REFERRED_ON, none(), null);
   }
 
   private static ValueSetMembership none() {

@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.junit.jupiter.api.AfterEach;
@@ -92,8 +94,15 @@ class PartnerCircuitBreakerTest {
         "key",
         Connection.FHIR_REST,
         "{\"resourceType\":\"Bundle\",\"type\":\"transaction\"}",
-        "permitted",
-        true,
+        "Patient/3",
+        new ConsentDecision(
+            ConsentDecision.Outcome.PERMIT,
+            "implied-consent",
+            List.of(),
+            "permitted",
+            Set.of(),
+            null),
+        0,
         Instant.now());
   }
 

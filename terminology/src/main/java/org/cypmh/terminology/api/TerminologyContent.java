@@ -43,6 +43,8 @@ public final class TerminologyContent {
       CANONICAL_BASE + "/CodeSystem/cypmh-service-type";
   public static final String VCSE_FIRST_STEPS_SYSTEM =
       CANONICAL_BASE + "/CodeSystem/vcse-first-steps-interventions";
+  public static final String BREAK_GLASS_REASON_SYSTEM =
+      CANONICAL_BASE + "/CodeSystem/cypmh-break-glass-reason";
 
   // ValueSets.
   public static final String REFERRAL_REASONS = CANONICAL_BASE + "/ValueSet/cypmh-referral-reason";
@@ -60,6 +62,8 @@ public final class TerminologyContent {
   public static final String TRANSITION_CARE = CANONICAL_BASE + "/ValueSet/cypmh-transition-care";
   public static final String RISK_INDICATORS = CANONICAL_BASE + "/ValueSet/cypmh-risk-indicators";
   public static final String ANXIETY_LOW_MOOD = CANONICAL_BASE + "/ValueSet/cypmh-anxiety-low-mood";
+  public static final String BREAK_GLASS_REASONS =
+      CANONICAL_BASE + "/ValueSet/cypmh-break-glass-reason";
 
   // ConceptMaps.
   public static final String VCSE_FIRST_STEPS_TO_SNOMED =
@@ -80,6 +84,7 @@ public final class TerminologyContent {
           "CodeSystem-cypmh-referral-pathway.json",
           "CodeSystem-cypmh-service-type.json",
           "CodeSystem-vcse-first-steps-interventions.json",
+          "CodeSystem-cypmh-break-glass-reason.json",
           "ValueSet-cypmh-referral-reason.json",
           "ValueSet-cypmh-referral-procedure.json",
           "ValueSet-cypmh-referral-pathway.json",
@@ -90,6 +95,7 @@ public final class TerminologyContent {
           "ValueSet-cypmh-transition-care.json",
           "ValueSet-cypmh-risk-indicators.json",
           "ValueSet-cypmh-anxiety-low-mood.json",
+          "ValueSet-cypmh-break-glass-reason.json",
           "ConceptMap-vcse-first-steps-interventions-to-snomed.json",
           "ConceptMap-camhs-to-adult-service-type.json");
 

@@ -57,6 +57,30 @@ class InMemoryTerminologyTest {
   }
 
   @Test
+  void breakGlassReasonsAreValidOnlyFromTheirOwnSystem() {
+    CodeValidationResult safeguarding =
+        validate(
+            TerminologyContent.BREAK_GLASS_REASON_SYSTEM,
+            "safeguarding",
+            TerminologyContent.BREAK_GLASS_REASONS);
+    CodeValidationResult unknown =
+        validate(
+            TerminologyContent.BREAK_GLASS_REASON_SYSTEM,
+            "clinician-preference",
+            TerminologyContent.BREAK_GLASS_REASONS);
+    CodeValidationResult pathway =
+        validate(
+            TerminologyContent.REFERRAL_PATHWAY_SYSTEM,
+            "crisis",
+            TerminologyContent.BREAK_GLASS_REASONS);
+
+    assertThat(safeguarding.isOk()).as(safeguarding.getMessage()).isTrue();
+    assertThat(safeguarding.getDisplay()).isEqualTo("Safeguarding concern");
+    assertThat(unknown == null || !unknown.isOk()).isTrue();
+    assertThat(pathway == null || !pathway.isOk()).isTrue();
+  }
+
+  @Test
   void lookupGivesTheFragmentDisplayOfAUkExtensionConcept() {
     LookupCodeResult result =
         chain.lookupCode(

@@ -1,6 +1,7 @@
 package org.cypmh.terminology.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -20,11 +21,11 @@ class PackagedContentTest {
   private final TerminologyContent content = TerminologyContent.load();
 
   @Test
-  void packagePinsFourCodeSystemsTenValueSetsAndTwoConceptMaps() {
-    assertThat(content.codeSystems()).hasSize(4);
-    assertThat(content.valueSets()).hasSize(10);
+  void packagePinsFiveCodeSystemsElevenValueSetsAndTwoConceptMaps() {
+    assertThat(content.codeSystems()).hasSize(5);
+    assertThat(content.valueSets()).hasSize(11);
     assertThat(content.conceptMaps()).hasSize(2);
-    assertThat(content.all()).hasSize(16);
+    assertThat(content.all()).hasSize(18);
   }
 
   @Test
@@ -62,6 +63,7 @@ class PackagedContentTest {
             TerminologyContent.REFERRAL_PATHWAY_SYSTEM,
             TerminologyContent.SERVICE_TYPE_SYSTEM,
             TerminologyContent.VCSE_FIRST_STEPS_SYSTEM,
+            TerminologyContent.BREAK_GLASS_REASON_SYSTEM,
             TerminologyContent.SNOMED)) {
       assertThat(content.codeSystem(url)).as(url).isPresent();
     }
@@ -74,7 +76,10 @@ class PackagedContentTest {
             TerminologyContent.SERVICE_TYPES,
             TerminologyContent.CAMHS_SERVICE_TYPES,
             TerminologyContent.ADULT_SERVICE_TYPES,
-            TerminologyContent.TRANSITION_CARE)) {
+            TerminologyContent.TRANSITION_CARE,
+            TerminologyContent.RISK_INDICATORS,
+            TerminologyContent.ANXIETY_LOW_MOOD,
+            TerminologyContent.BREAK_GLASS_REASONS)) {
       assertThat(content.valueSet(url)).as(url).isPresent();
     }
     for (String url :
@@ -109,6 +114,32 @@ class PackagedContentTest {
             "general-camhs",
             "mhst",
             "vcse-early-help");
+    assertThat(
+            content
+                .codeSystem(TerminologyContent.BREAK_GLASS_REASON_SYSTEM)
+                .orElseThrow()
+                .getConcept())
+        .extracting(
+            CodeSystem.ConceptDefinitionComponent::getCode,
+            CodeSystem.ConceptDefinitionComponent::getDisplay)
+        .containsExactly(
+            tuple("safeguarding", "Safeguarding concern"),
+            tuple("vital-interests", "Vital interests"));
+  }
+
+  @Test
+  void breakGlassReasonValueSetIsTheWholeCodeSystem() {
+    ValueSet reasons = content.valueSet(TerminologyContent.BREAK_GLASS_REASONS).orElseThrow();
+
+    assertThat(reasons.getCompose().getInclude())
+        .singleElement()
+        .satisfies(
+            include -> {
+              assertThat(include.getSystem())
+                  .isEqualTo(TerminologyContent.BREAK_GLASS_REASON_SYSTEM);
+              assertThat(include.hasConcept()).isFalse();
+              assertThat(include.hasFilter()).isFalse();
+            });
   }
 
   @Test

@@ -1,0 +1,113 @@
+package org.cypmh.gateway.consent;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import java.util.List;
+import org.cypmh.gateway.fhir.FhirOperations;
+import org.cypmh.routes.delivery.Deliveries;
+import org.cypmh.routes.delivery.Delivery;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consent review for operators: what was decided about a young person ({@code
+ * Patient/{id}/$consent-decisions}), who already received their data ({@code
+ * Patient/{id}/$shared-with}, the list to contact after a withdrawal), and every break-glass
+ * request ({@code $break-glass-review}).
+ */
+@Component
+class ConsentOperations implements FhirOperations {
+
+  private static final int MAX = 500;
+
+  private final ConsentDecisionLog log;
+  private final Deliveries deliveries;
+
+  ConsentOperations(ConsentDecisionLog log, Deliveries deliveries) {
+    this.log = log;
+    this.deliveries = deliveries;
+  }
+
+  @Operation(name = "$consent-decisions", type = Patient.class, idempotent = true)
+  public Parameters consentDecisions(@IdParam IdType patient) {
+    Parameters result = new Parameters();
+    log.aboutPatient(patient.toUnqualifiedVersionless().getValue(), MAX)
+        .forEach(d -> result.addParameter(decision(d)));
+    return result;
+  }
+
+  @Operation(name = "$break-glass-review", idempotent = true)
+  public Parameters breakGlassReview(@OperationParam(name = "_count", max = 1) IntegerType count) {
+    int max = count == null ? MAX : Math.min(MAX, Math.max(1, count.getValue()));
+    Parameters result = new Parameters();
+    log.breakGlassRequests(max).forEach(d -> result.addParameter(decision(d)));
+    return result;
+  }
+
+  @Operation(name = "$shared-with", type = Patient.class, idempotent = true)
+  public Parameters sharedWith(@IdParam IdType patient) {
+    Parameters result = new Parameters();
+    List<Delivery> delivered =
+        deliveries.ofPatient(
+            patient.toUnqualifiedVersionless().getValue(), Delivery.Status.DELIVERED);
+    for (Delivery delivery : delivered) {
+      ParametersParameterComponent recipient = result.addParameter().setName("recipient");
+      recipient.addPart().setName("service").setValue(new Reference(delivery.service()));
+      recipient.addPart().setName("serviceId").setValue(new StringType(delivery.serviceId()));
+      recipient.addPart().setName("referral").setValue(new Reference(delivery.focus()));
+      recipient
+          .addPart()
+          .setName("deliveredAt")
+          .setValue(new DateTimeType(java.util.Date.from(delivery.finishedAt())));
+      if (delivery.consent() != null) {
+        recipient
+            .addPart()
+            .setName("consentAtTheTime")
+            .setValue(new StringType(delivery.consent()));
+      }
+      recipient.addPart().setName("leftOut").setValue(new IntegerType(delivery.redacted()));
+    }
+    return result;
+  }
+
+  private static ParametersParameterComponent decision(RecordedConsentDecision d) {
+    ParametersParameterComponent decision = new ParametersParameterComponent().setName("decision");
+    decision
+        .addPart()
+        .setName("decidedAt")
+        .setValue(new DateTimeType(java.util.Date.from(d.decidedAt())));
+    decision.addPart().setName("context").setValue(new CodeType(d.context()));
+    if (d.patient() != null) {
+      decision.addPart().setName("patient").setValue(new Reference(d.patient()));
+    }
+    if (d.subject() != null) {
+      decision.addPart().setName("subject").setValue(new StringType(d.subject()));
+    }
+    decision.addPart().setName("recipient").setValue(new StringType(d.recipientName()));
+    if (d.recipientService() != null) {
+      decision.addPart().setName("serviceId").setValue(new StringType(d.recipientService()));
+    }
+    decision.addPart().setName("outcome").setValue(new CodeType(d.outcome()));
+    decision.addPart().setName("rule").setValue(new CodeType(d.rule()));
+    for (String consent :
+        d.consents() == null || d.consents().isEmpty() ? new String[0] : d.consents().split(",")) {
+      decision.addPart().setName("consent").setValue(new Reference(consent));
+    }
+    decision.addPart().setName("reason").setValue(new StringType(d.reason()));
+    if (d.breakGlassAsked() != null) {
+      decision.addPart().setName("breakGlassAsked").setValue(new CodeType(d.breakGlassAsked()));
+      decision.addPart().setName("breakGlassUsed").setValue(new BooleanType(d.breakGlassUsed()));
+    }
+    return decision;
+  }
+}

@@ -1,0 +1,62 @@
+package org.cypmh.gateway.consent;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.List;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.stereotype.Component;
+
+/** A young person's active Consents, from storage (read without consent filtering, by design). */
+@Component
+class PatientConsents {
+
+  private static final String NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
+
+  private final DaoRegistry daoRegistry;
+
+  PatientConsents(DaoRegistry daoRegistry) {
+    this.daoRegistry = daoRegistry;
+  }
+
+  /**
+   * @param patientId the stored Patient, e.g. {@code Patient/123}; if null, the young person is
+   *     found by NHS number (a referral previewed before it is stored)
+   */
+  List<Consent> of(String patientId, Patient patient) {
+    SearchParameterMap query = SearchParameterMap.newSynchronous();
+    query.add(Consent.SP_STATUS, new TokenParam("active"));
+    if (patientId != null) {
+      query.add(Consent.SP_PATIENT, new ReferenceParam(patientId));
+    } else {
+      String nhsNumber = nhsNumber(patient);
+      if (nhsNumber == null) {
+        return List.of();
+      }
+      query.add(
+          Consent.SP_PATIENT,
+          new ReferenceParam("identifier", NHS_NUMBER_SYSTEM + "|" + nhsNumber));
+    }
+    return daoRegistry
+        .getResourceDao(Consent.class)
+        .search(query, new SystemRequestDetails())
+        .getAllResources()
+        .stream()
+        .map(Consent.class::cast)
+        .toList();
+  }
+
+  private static String nhsNumber(Patient patient) {
+    if (patient == null) {
+      return null;
+    }
+    return patient.getIdentifier().stream()
+        .filter(i -> NHS_NUMBER_SYSTEM.equals(i.getSystem()))
+        .map(i -> i.getValue())
+        .findFirst()
+        .orElse(null);
+  }
+}

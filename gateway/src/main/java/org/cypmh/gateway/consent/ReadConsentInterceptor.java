@@ -1,0 +1,18 @@
+package org.cypmh.gateway.consent;
+
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.springframework.stereotype.Component;
+
+/**
+ * HAPI's consent interceptor on the REST server, asking {@link ReadConsent}. It removes refused
+ * resources from search results, includes and later pages, and answers a read of a refused resource
+ * as if it did not exist.
+ */
+@Component
+class ReadConsentInterceptor extends ConsentInterceptor implements FhirServerInterceptor {
+
+  ReadConsentInterceptor(ReadConsent readConsent) {
+    super(readConsent);
+  }
+}
