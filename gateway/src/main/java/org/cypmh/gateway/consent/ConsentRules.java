@@ -182,21 +182,37 @@ final class ConsentRules {
     }
     counting.sort(
         Comparator.comparing((Consent c) -> ConsentGiver.of(c, question.patient(), day))
-            .thenComparing(
-                (Consent c) -> c.hasDateTime() ? c.getDateTime().getTime() : 0L,
-                Comparator.reverseOrder()));
+            .thenComparing(ConsentRules::given, Comparator.reverseOrder()));
     return counting;
   }
 
+  /**
+   * The decision of the strongest Consents that apply: the first rank (giver, then recency) with a
+   * Consent that decides; within one rank, a deny beats a permit.
+   */
   private Verdict firstVerdict(
       List<Consent> counting, ConsentQuestion question, Set<String> labels, LocalDate day) {
+    Verdict found = null;
     for (Consent consent : counting) {
+      if (found != null && !sameRank(found.consent(), consent, question, day)) {
+        return found;
+      }
       ConsentProvisionType type = evaluate(consent.getProvision(), question, labels, day);
-      if (type != null) {
-        return new Verdict(consent, type, ConsentGiver.of(consent, question.patient(), day));
+      if (type != null && (found == null || type == ConsentProvisionType.DENY)) {
+        found = new Verdict(consent, type, ConsentGiver.of(consent, question.patient(), day));
       }
     }
-    return null;
+    return found;
+  }
+
+  private static boolean sameRank(Consent a, Consent b, ConsentQuestion question, LocalDate day) {
+    return ConsentGiver.of(a, question.patient(), day)
+            == ConsentGiver.of(b, question.patient(), day)
+        && given(a) == given(b);
+  }
+
+  private static long given(Consent consent) {
+    return consent.hasDateTime() ? consent.getDateTime().getTime() : 0L;
   }
 
   /**

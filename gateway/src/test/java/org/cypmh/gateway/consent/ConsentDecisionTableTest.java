@@ -244,6 +244,17 @@ class ConsentDecisionTableTest {
     }
 
     @Test
+    void aDenyGivenAtTheSameMomentAsAPermitWins() {
+      Consent permit = consent("c1", byYoungPerson(), permit(actorOds("8ZZ02")));
+      Consent deny = consent("c2", byYoungPerson(), deny(actorOds("8ZZ02")));
+
+      assertThat(rules.decide(ask(aged(17), VCSE), List.of(permit, deny)).rule())
+          .isEqualTo("consent-deny");
+      assertThat(rules.decide(ask(aged(17), VCSE), List.of(deny, permit)).rule())
+          .isEqualTo("consent-deny");
+    }
+
+    @Test
     void anInactiveConsentNoLongerPermits() {
       Consent withdrawn = consent("c1", byYoungPerson(), permit(actorOds("8ZZ02")));
       withdrawn.setStatus(ConsentState.INACTIVE);

@@ -247,6 +247,10 @@ public class RoutingOperations {
     if (delivery.consent() != null) {
       part.addPart().setName("consent").setValue(new StringType(delivery.consent()));
     }
+    if (delivery.consentRule() != null) {
+      part.addPart().setName("consentRule").setValue(new CodeType(delivery.consentRule()));
+    }
+    part.addPart().setName("redacted").setValue(new IntegerType(delivery.redacted()));
     if (delivery.lastError() != null) {
       part.addPart().setName("lastError").setValue(new StringType(delivery.lastError()));
     }

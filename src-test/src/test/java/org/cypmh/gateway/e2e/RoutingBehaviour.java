@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,38 +14,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Parameters;
-import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Referrals routed by the demo routes and delivered to partner services (WireMock over mTLS): the
  * right partner, once, with the right payload; retries, dead letters and replay; the referrer's
  * Task following along. Subclasses choose the storage.
  */
-abstract class RoutingBehaviour {
-
-  static final Duration DELIVERY = Duration.ofSeconds(20);
-
-  @LocalServerPort int port;
-  GatewayClient gateway;
-
-  @BeforeEach
-  void connect() {
-    gateway = new GatewayClient(port);
-  }
+abstract class RoutingBehaviour extends RoutingBehaviourSupport {
 
   static Stream<Arguments> demoPathways() {
     return Stream.of(
@@ -56,7 +43,10 @@ abstract class RoutingBehaviour {
             "/camhs-crisis/fhir"),
         Arguments.of(
             "routine eating disorder without risk goes to the VCSE service",
-            RoutingReferrals.referral().pathway("eating-disorders").reason("72366004"),
+            RoutingReferrals.referral()
+                .pathway("eating-disorders")
+                .reason("72366004")
+                .withConsent(Consent.ConsentProvisionType.PERMIT, "8ZZ02"),
             "/vcse-first-steps-ed/fhir"),
         Arguments.of(
             "eating disorder with self-harm goes to the CAMHS eating disorders team, as BaRS",
@@ -75,7 +65,10 @@ abstract class RoutingBehaviour {
             "/adult-cmht/fhir"),
         Arguments.of(
             "anxiety referred by a school with an MHST goes to that team",
-            RoutingReferrals.referral().fromSchool("999001").reason("197480006"),
+            RoutingReferrals.referral()
+                .fromSchool("999001")
+                .reason("197480006")
+                .withConsent(Consent.ConsentProvisionType.PERMIT, "8ZZ03"),
             "/mhst-leeds-west/fhir"),
         Arguments.of(
             "GP referral goes to the single point of access",
@@ -343,128 +336,5 @@ abstract class RoutingBehaviour {
     assertThat(GatewayClient.outcome(replay).getIssueFirstRep().getDiagnostics())
         .contains("delivery=")
         .contains("service=");
-  }
-
-  // --- helpers
-
-  record Accepted(String referral, String task) {}
-
-  Accepted accept(RoutingReferrals referral) {
-    HttpResponse<String> response = gateway.post("/fhir", referral.transaction());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    Bundle result = GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
-    String location =
-        result.getEntry().stream()
-            .map(e -> e.getResponse().getLocation())
-            .filter(l -> l.startsWith("ServiceRequest/"))
-            .findFirst()
-            .orElseThrow();
-    String referralId = location.replaceAll("/_history/.*$", "");
-    Task task =
-        (Task)
-            gateway
-                .fhir()
-                .search()
-                .forResource(Task.class)
-                .where(Task.FOCUS.hasId(referralId))
-                .returnBundle(Bundle.class)
-                .execute()
-                .getEntryFirstRep()
-                .getResource();
-    return new Accepted(referralId, task.getIdElement().toUnqualifiedVersionless().getValue());
-  }
-
-  Task taskOf(Accepted accepted) {
-    return gateway.fhir().read().resource(Task.class).withUrl(accepted.task()).execute();
-  }
-
-  /** The referral's only delivery, as name to value; empty while it has none yet. */
-  Map<String, String> delivery(Accepted accepted) {
-    Parameters deliveries =
-        GatewayClient.FHIR
-            .newJsonParser()
-            .parseResource(
-                Parameters.class,
-                gateway.get("/fhir/$deliveries?referral=" + accepted.referral()).body());
-    // Empty until the referral has been routed.
-    assertThat(deliveries.getParameter()).hasSizeLessThanOrEqualTo(1);
-    return deliveries.hasParameter() ? flat(deliveries.getParameterFirstRep()) : Map.of();
-  }
-
-  List<String> deadLetterIds(String service) {
-    Parameters dead =
-        GatewayClient.FHIR
-            .newJsonParser()
-            .parseResource(
-                Parameters.class, gateway.get("/fhir/$dead-letters?service=" + service).body());
-    return dead.getParameter().stream().map(p -> flat(p).get("id")).toList();
-  }
-
-  static Map<String, String> flat(ParametersParameterComponent parameter) {
-    Map<String, String> values = new java.util.LinkedHashMap<>();
-    for (ParametersParameterComponent part : parameter.getPart()) {
-      if (part.getValue() != null) {
-        values.putIfAbsent(
-            part.getName(),
-            part.getValue() instanceof org.hl7.fhir.r4.model.Reference r
-                ? r.getReference()
-                : part.getValue().primitiveValue());
-      }
-    }
-    return values;
-  }
-
-  static List<LoggedRequest> partnerRequestsFor(RoutingReferrals referral) {
-    return PartnerNetwork.PARTNERS.server().getAllServeEvents().stream()
-        .map(e -> e.getRequest())
-        .filter(r -> r.getBodyAsString().contains(referral.identifier()))
-        .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
-        .map(LoggedRequest.class::cast)
-        .toList();
-  }
-
-  /** The partner answers {@code status} to this referral {@code failures} times, then accepts. */
-  static void failThenRecover(RoutingReferrals referral, String path, int status, int failures) {
-    var server = PartnerNetwork.PARTNERS.server();
-    String scenario = referral.identifier();
-    if (failures == Integer.MAX_VALUE) {
-      server.stubFor(
-          post(urlEqualTo(path))
-              .withRequestBody(containing(referral.identifier()))
-              .atPriority(1)
-              .willReturn(aResponse().withStatus(status)));
-      return;
-    }
-    server.stubFor(
-        post(urlEqualTo(path))
-            .withRequestBody(containing(referral.identifier()))
-            .atPriority(1)
-            .inScenario(scenario)
-            .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(aResponse().withStatus(status))
-            .willSetStateTo("recovered"));
-  }
-
-  static void removeStubsFor(RoutingReferrals referral) {
-    var server = PartnerNetwork.PARTNERS.server();
-    server.getStubMappings().stream()
-        .filter(m -> m.getRequest().getBodyPatterns() != null)
-        .filter(
-            m ->
-                m.getRequest().getBodyPatterns().stream()
-                    .anyMatch(p -> p.getExpected().contains(referral.identifier())))
-        .toList()
-        .forEach(server::removeStubMapping);
-  }
-
-  static <T> T only(Bundle bundle, Class<T> type) {
-    List<T> found =
-        bundle.getEntry().stream()
-            .map(Bundle.BundleEntryComponent::getResource)
-            .filter(type::isInstance)
-            .map(type::cast)
-            .toList();
-    assertThat(found).hasSize(1);
-    return found.get(0);
   }
 }

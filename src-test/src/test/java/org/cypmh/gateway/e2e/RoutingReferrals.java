@@ -2,15 +2,24 @@ package org.cypmh.gateway.e2e;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Referrals shaped for the demo pathways: a builder over the facts routing decides on (pathway,
@@ -32,6 +41,9 @@ final class RoutingReferrals {
   private int ageYears = 15;
   private Reference requester = gp("B86001");
   private final ServiceRequest referral = new ServiceRequest();
+  private final List<Consent> consents = new ArrayList<>();
+  private final List<Resource> supportingInfo = new ArrayList<>();
+  private String nhsNumber;
 
   static RoutingReferrals referral() {
     return new RoutingReferrals();
@@ -95,6 +107,49 @@ final class RoutingReferrals {
     return this;
   }
 
+  /**
+   * Sends with the referral a Consent of this type for the organisation with this ODS code, given
+   * by the young person (16+) or by their mother (under 16).
+   */
+  RoutingReferrals withConsent(Consent.ConsentProvisionType type, String odsCode) {
+    consents.add(ConsentFixtures.consent(type, ConsentFixtures.actorOds(odsCode)));
+    return this;
+  }
+
+  /** Sends with the referral a supporting questionnaire answer, with these security labels. */
+  RoutingReferrals withSupportingInfo(String... securityLabels) {
+    QuestionnaireResponse answers = new QuestionnaireResponse();
+    answers.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
+    answers
+        .getIdentifier()
+        .setSystem("https://referrer.example.org/assessments")
+        .setValue(identifier + "-" + supportingInfo.size());
+    for (String label : securityLabels) {
+      answers
+          .getMeta()
+          .addSecurity("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", label, null);
+    }
+    supportingInfo.add(answers);
+    return this;
+  }
+
+  /** Asks for the referral to be shared without consent (break-glass), for this reason. */
+  RoutingReferrals breakingGlass(String reason) {
+    Extension breakGlass = referral.addExtension().setUrl(ConformancePackage.BREAK_GLASS_EXTENSION);
+    breakGlass.addExtension(
+        "reason",
+        new Coding(
+            "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-break-glass-reason", reason, null));
+    breakGlass.addExtension(
+        "statement", new StringType("test: concern for the young person's safety"));
+    return this;
+  }
+
+  /** The young person's NHS number, once the transaction has been built. */
+  String nhsNumber() {
+    return nhsNumber;
+  }
+
   /** The referrer's identifier value: what the partner's copy is found by. */
   String identifier() {
     return identifier;
@@ -125,7 +180,7 @@ final class RoutingReferrals {
 
   /** Patient and referral as one transaction, the way provider systems send them. */
   Bundle transaction() {
-    String nhsNumber = NhsNumbers.next();
+    nhsNumber = NhsNumbers.next();
     Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     String patientUrl = "urn:uuid:" + UUID.randomUUID();
     bundle
@@ -138,6 +193,19 @@ final class RoutingReferrals {
         .setIfNoneExist("identifier=" + NhsNumbers.SYSTEM + "|" + nhsNumber);
     ServiceRequest serviceRequest = serviceRequest();
     serviceRequest.setSubject(new Reference(patientUrl));
+    for (Resource resource : supportingInfo) {
+      String url = "urn:uuid:" + UUID.randomUUID();
+      Resource copy = resource.copy();
+      ((QuestionnaireResponse) copy).setSubject(new Reference(patientUrl));
+      bundle
+          .addEntry()
+          .setFullUrl(url)
+          .setResource(copy)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.POST)
+          .setUrl(copy.fhirType());
+      serviceRequest.addSupportingInfo(new Reference(url));
+    }
     bundle
         .addEntry()
         .setFullUrl("urn:uuid:" + UUID.randomUUID())
@@ -145,6 +213,9 @@ final class RoutingReferrals {
         .getRequest()
         .setMethod(Bundle.HTTPVerb.POST)
         .setUrl("ServiceRequest");
+    if (!consents.isEmpty()) {
+      ConsentFixtures.addConsents(bundle, patientUrl, ageYears, consents);
+    }
     return bundle;
   }
 
