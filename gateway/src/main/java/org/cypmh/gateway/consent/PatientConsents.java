@@ -5,6 +5,8 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Patient;
@@ -27,19 +29,24 @@ class PatientConsents {
    *     found by NHS number (a referral previewed before it is stored)
    */
   List<Consent> of(String patientId, Patient patient) {
+    if (patientId != null) {
+      try {
+        return search(new ReferenceParam(patientId));
+      } catch (InvalidRequestException | ResourceNotFoundException e) {
+        // Not stored (a previewed referral's own Patient id): find the young person by NHS number.
+      }
+    }
+    String nhsNumber = nhsNumber(patient);
+    if (nhsNumber == null) {
+      return List.of();
+    }
+    return search(new ReferenceParam("identifier", NHS_NUMBER_SYSTEM + "|" + nhsNumber));
+  }
+
+  private List<Consent> search(ReferenceParam patient) {
     SearchParameterMap query = SearchParameterMap.newSynchronous();
     query.add(Consent.SP_STATUS, new TokenParam("active"));
-    if (patientId != null) {
-      query.add(Consent.SP_PATIENT, new ReferenceParam(patientId));
-    } else {
-      String nhsNumber = nhsNumber(patient);
-      if (nhsNumber == null) {
-        return List.of();
-      }
-      query.add(
-          Consent.SP_PATIENT,
-          new ReferenceParam("identifier", NHS_NUMBER_SYSTEM + "|" + nhsNumber));
-    }
+    query.add(Consent.SP_PATIENT, patient);
     return daoRegistry
         .getResourceDao(Consent.class)
         .search(query, new SystemRequestDetails())

@@ -63,18 +63,17 @@ class ProfileValidationTest {
                     .stream())
         .map(Reference::getReference)
         .filter(ref -> ref != null && ref.contains("/") && present.add(ref))
+        // Leave what the demo directory already holds (e.g. the GP practice) as it is.
+        .filter(ref -> gateway.get("/fhir/" + ref).statusCode() == 404)
         .forEach(ref -> put(transaction, Stubs.of(ref)));
 
     HttpResponse<String> raw = gateway.post("/fhir", transaction);
     assertThat(raw.statusCode()).as(raw.body()).isEqualTo(200);
     Bundle response = GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, raw.body());
 
-    assertThat(response.getEntry()).hasSize(transaction.getEntry().size());
-    // The examples are new; what they reference may already be in the demo directory.
-    assertThat(response.getEntry().subList(0, valid.size()))
+    assertThat(response.getEntry())
+        .hasSize(transaction.getEntry().size())
         .allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
-    assertThat(response.getEntry().subList(valid.size(), response.getEntry().size()))
-        .allSatisfy(e -> assertThat(e.getResponse().getStatus()).matches("20[01].*"));
     assertThat(valid).hasSize(14);
   }
 

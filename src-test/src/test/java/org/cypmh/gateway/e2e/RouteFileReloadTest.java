@@ -133,7 +133,10 @@ class RouteFileReloadTest {
     assertThat(destination)
         .containsEntry("serviceId", "vcse-first-steps-ed")
         .containsEntry("connection", "FHIR_REST")
-        .containsEntry("consentPermitted", "true");
+        // A VCSE service needs an explicit permit, and this young person has given none yet.
+        .containsEntry("consentPermitted", "false")
+        .containsEntry("consentOutcome", "deny")
+        .containsEntry("consentRule", "explicit-permit-missing");
     Bundle payload =
         (Bundle)
             preview.getParameter("destination").getPart().stream()
