@@ -40,7 +40,18 @@ class PatientConsents {
     if (nhsNumber == null) {
       return List.of();
     }
-    return search(new ReferenceParam("identifier", NHS_NUMBER_SYSTEM + "|" + nhsNumber));
+    List<String> stored =
+        daoRegistry
+            .getResourceDao(Patient.class)
+            .search(
+                SearchParameterMap.newSynchronous(
+                    Patient.SP_IDENTIFIER, new TokenParam(NHS_NUMBER_SYSTEM, nhsNumber)),
+                new SystemRequestDetails())
+            .getAllResources()
+            .stream()
+            .map(p -> p.getIdElement().toUnqualifiedVersionless().getValue())
+            .toList();
+    return stored.isEmpty() ? List.of() : search(new ReferenceParam(stored.get(0)));
   }
 
   private List<Consent> search(ReferenceParam patient) {
