@@ -160,7 +160,7 @@ class ReadConsent implements IConsentService {
 
   private void recordDecisions(RequestDetails request) {
     Map<String, Decided> decided = decisions(request);
-    String subject = request.getCompleteUrl() == null ? null : request.getRequestPath();
+    String subject = request.getRequestPath();
     decided.values().forEach(d -> log.record(d.question(), d.decision(), "read", subject));
     decided.clear();
   }

@@ -23,29 +23,24 @@ public class PartnerPayloads {
 
   /** The payload as a Bundle, redacted as the plan's consent decision says. */
   public Bundle bundle(PlannedDelivery plan, Connection connection, String idempotencyKey) {
-    Bundle bundle =
-        PartnerPayload.build(
-            fhirContext,
-            plan.referral(),
-            plan.destination(),
-            connection,
-            idempotencyKey,
-            Date.from(clock.instant()));
+    Bundle bundle = unredacted(plan, connection, idempotencyKey);
     PartnerPayload.redact(bundle, plan.consent().withheldLabels());
     return bundle;
   }
 
   /** The serialised payload, and how many resources its redaction left out. */
   Redacted json(PlannedDelivery plan, Connection connection, String idempotencyKey) {
-    Bundle full =
-        PartnerPayload.build(
-            fhirContext,
-            plan.referral(),
-            plan.destination(),
-            connection,
-            idempotencyKey,
-            Date.from(clock.instant()));
-    return redact(full, plan.consent().withheldLabels());
+    return redact(unredacted(plan, connection, idempotencyKey), plan.consent().withheldLabels());
+  }
+
+  private Bundle unredacted(PlannedDelivery plan, Connection connection, String idempotencyKey) {
+    return PartnerPayload.build(
+        fhirContext,
+        plan.referral(),
+        plan.destination(),
+        connection,
+        idempotencyKey,
+        Date.from(clock.instant()));
   }
 
   /** A stored payload with more left out, when a later consent decision withholds more. */

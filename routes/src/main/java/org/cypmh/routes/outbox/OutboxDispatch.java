@@ -2,6 +2,7 @@ package org.cypmh.routes.outbox;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -253,7 +254,7 @@ class OutboxDispatch {
         .read(subject.toUnqualifiedVersionless(), new SystemRequestDetails());
   }
 
-  private static LocalDate referredOn(ServiceRequest referral, java.time.Instant received) {
+  private static LocalDate referredOn(ServiceRequest referral, Instant received) {
     return referral.hasAuthoredOn()
         ? referral.getAuthoredOn().toInstant().atZone(ENGLAND).toLocalDate()
         : received.atZone(ENGLAND).toLocalDate();
