@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.routes.api.ConsentDecision;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -45,7 +46,6 @@ import org.springframework.stereotype.Component;
 @Component
 class ReadConsent implements IConsentService {
 
-  static final String READER_HEADER = "NHSD-End-User-Organisation-ODS";
   private static final String DECISIONS = ReadConsent.class.getName() + ".decisions";
   private static final String READER = ReadConsent.class.getName() + ".reader";
   private static final Set<RestOperationTypeEnum> READS =
@@ -84,10 +84,11 @@ class ReadConsent implements IConsentService {
 
   @Override
   public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices services) {
-    String ods = request.getHeader(READER_HEADER);
-    if (ods == null || ods.isBlank()) {
+    Caller caller = Caller.of(request);
+    if (!caller.isPartner()) {
       return ConsentOutcome.AUTHORIZED;
     }
+    String ods = caller.odsCode();
     RestOperationTypeEnum operation = request.getRestOperationType();
     if (operation == RestOperationTypeEnum.TRANSACTION
         || operation == RestOperationTypeEnum.BATCH) {
@@ -105,15 +106,15 @@ class ReadConsent implements IConsentService {
         .put(
             READER,
             recipients
-                .byOdsCode(ods.trim())
+                .byOdsCode(ods)
                 .orElse(
                     new Recipient(
                         null,
-                        ods.trim(),
+                        ods,
                         null,
                         Set.of(),
                         null,
-                        "organisation " + ods.trim() + " (not in the directory)")));
+                        "organisation " + ods + " (not in the directory)")));
     return ConsentOutcome.PROCEED;
   }
 
@@ -161,7 +162,10 @@ class ReadConsent implements IConsentService {
   private void recordDecisions(RequestDetails request) {
     Map<String, Decided> decided = decisions(request);
     String subject = request.getRequestPath();
-    decided.values().forEach(d -> log.record(d.question(), d.decision(), "read", subject));
+    decided
+        .values()
+        .forEach(
+            d -> log.record(d.question(), d.decision(), "read", subject, request.getRequestId()));
     decided.clear();
   }
 

@@ -46,7 +46,7 @@ class RoutingConsent implements ConsentCheck {
         referral.received().getIdElement().hasIdPart()
             ? referral.received().getIdElement().toUnqualified().getValue()
             : null;
-    log.record(question(referral, destination), decision, context, subject);
+    log.record(question(referral, destination), decision, context, subject, null);
   }
 
   private ConsentQuestion question(RoutableReferral referral, DirectoryService destination) {

@@ -79,6 +79,8 @@ class FhirServerConfig {
     Set<String> types = new TreeSet<>(properties.resourceTypes());
     // HAPI's own search parameter registry reads SearchParameter through its DAO.
     types.add("SearchParameter");
+    // AuditEvent is served by the audit trail (gateway.audit), never stored as a JPA resource.
+    types.remove("AuditEvent");
     return List.copyOf(types);
   }
 

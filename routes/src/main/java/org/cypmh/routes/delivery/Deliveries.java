@@ -207,11 +207,11 @@ public class Deliveries {
         });
   }
 
-  void delivered(long deliveryId, PartnerResponse response, Instant started) {
+  void delivered(long deliveryId, String address, PartnerResponse response, Instant started) {
     retryingConflicts(
         tx -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
-          record(delivery, response, started);
+          record(delivery, address, response, started);
           delivery.delivered(response.location(), clock.instant());
           if (delivery.kind() == Delivery.Kind.REFERRAL) {
             feedback.delivered(delivery);
@@ -219,11 +219,11 @@ public class Deliveries {
         });
   }
 
-  void failed(long deliveryId, PartnerResponse response, Instant started) {
+  void failed(long deliveryId, String address, PartnerResponse response, Instant started) {
     retryingConflicts(
         tx -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
-          record(delivery, response, started);
+          record(delivery, address, response, started);
           delivery.failed(response.summary());
         });
   }
@@ -312,7 +312,9 @@ public class Deliveries {
     }
   }
 
-  private void record(Delivery delivery, PartnerResponse response, Instant started) {
+  private void record(
+      Delivery delivery, String address, PartnerResponse response, Instant started) {
+    feedback.attempted(delivery, response, address);
     entityManager.persist(
         new DeliveryAttempt(
             delivery.id(),

@@ -5,36 +5,42 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.util.Date;
+import java.util.List;
 import java.util.function.Consumer;
+import org.cypmh.routes.api.AuditEventBuilder;
 import org.cypmh.routes.api.ConsentDecision;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.ExchangeAudit;
+import org.cypmh.routes.routing.PlannedDelivery;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
 /**
  * What the referrer and the audit trail learn from routing and delivery: the referral's tracking
- * Task moves on, and every outcome leaves an AuditEvent. Runs inside the transaction that changes
- * the delivery, so the three never disagree.
+ * Task moves on, and every attempt and dead letter leaves an audit record. Runs inside the
+ * transaction that changes the delivery, so the three never disagree. (Consent decisions are
+ * recorded by the consent service, routing decisions by the outbox.)
  */
 @Component
 public class DeliveryFeedback {
 
   static final String OUTPUT_TYPE_SYSTEM = "https://cypmh-gateway.org/fhir/CodeSystem/task-output";
-  private static final String DICOM = "http://dicom.nema.org/resources/ontology/DCM";
+
+  /** The gateway acting on its routes, as the requesting agent of what it sends. */
+  public static final Reference GATEWAY = new Reference().setDisplay("CYPMH gateway");
 
   private final DaoRegistry daoRegistry;
+  private final ExchangeAudit audit;
   private final Clock clock;
 
-  DeliveryFeedback(DaoRegistry daoRegistry, Clock clock) {
+  DeliveryFeedback(DaoRegistry daoRegistry, ExchangeAudit audit, Clock clock) {
     this.daoRegistry = daoRegistry;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -64,12 +70,6 @@ public class DeliveryFeedback {
                         + ": the service is not cleared for restricted information");
           }
         });
-    audit(
-        delivery,
-        AuditEventOutcome._0,
-        delivery.redacted() > 0
-            ? "delivered without " + delivery.redacted() + " restricted resource(s)"
-            : "delivered");
   }
 
   /** Consent kept a delivery back: the referrer sees why, and waits or acts. */
@@ -82,7 +82,6 @@ public class DeliveryFeedback {
                     decision.awaitingConsent()
                         ? "awaiting consent"
                         : "not shared with " + delivery.service() + ": " + decision.reason()));
-    audit(delivery, AuditEventOutcome._4, "withheld: " + decision.rule());
   }
 
   void dead(Delivery delivery) {
@@ -94,7 +93,11 @@ public class DeliveryFeedback {
                     "delivery to "
                         + delivery.service()
                         + " failed; the gateway's operators have been alerted"));
-    audit(delivery, AuditEventOutcome._8, "dead letter: " + delivery.lastError());
+    audit.record(
+        deliveryEvent("dead-letter", delivery)
+            .outcome(AuditEventOutcome._8, "gave up: " + delivery.lastError())
+            .recipient(AuditEventBuilder.service(delivery.serviceId(), delivery.service()), null)
+            .build());
   }
 
   private void updateTask(String taskId, Consumer<Task> change) {
@@ -108,29 +111,67 @@ public class DeliveryFeedback {
     dao.update(task, new SystemRequestDetails());
   }
 
-  private void audit(Delivery delivery, AuditEventOutcome outcome, String description) {
-    AuditEvent event = new AuditEvent();
-    event.setType(new Coding(DICOM, "110106", "Export"));
-    event.setAction(AuditEventAction.C);
-    event.setRecorded(Date.from(clock.instant()));
-    event.setOutcome(outcome);
-    event.setOutcomeDesc(description);
-    // agent.who cannot be a HealthcareService in R4: name the destination by its identifier.
-    event
-        .addAgent()
-        .setRequestor(false)
-        .setWho(
-            new Reference()
-                .setIdentifier(
-                    new Identifier()
-                        .setSystem(ServiceDirectory.SERVICE_ID_SYSTEM)
-                        .setValue(delivery.serviceId()))
-                .setDisplay(delivery.service()));
-    event.getSource().setObserver(new Reference().setDisplay("CYPMH gateway"));
-    event.addEntity().setWhat(new Reference(delivery.focus()));
-    if (delivery.task() != null) {
-      event.addEntity().setWhat(new Reference(delivery.task()));
+  /**
+   * What routing decided for one outbox event: where the referral goes (each destination with the
+   * route that chose it and the consent outcome), or that it waits for a person.
+   */
+  public void decided(
+      String event, String focus, String task, String patient, List<PlannedDelivery> plans) {
+    AuditEventBuilder decision =
+        AuditEventBuilder.gateway(
+                "routing-decision", event, AuditEvent.AuditEventAction.E, clock.instant())
+            .purpose("TREAT")
+            .requestor(GATEWAY, null)
+            .outcome(
+                AuditEventOutcome._0,
+                plans.isEmpty()
+                    ? "no destination: held for manual triage"
+                    : plans.size() + " destination(s)")
+            .patient(patient)
+            .data(focus)
+            .data(task);
+    for (PlannedDelivery plan : plans) {
+      decision.recipient(
+          AuditEventBuilder.service(plan.destination().serviceId(), plan.destination().name())
+              .setDisplay(
+                  plan.destination().name()
+                      + " (route "
+                      + plan.routeId()
+                      + ", consent "
+                      + plan.consent().outcome().name().toLowerCase()
+                      + ")"),
+          null);
     }
-    daoRegistry.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
+    audit.record(decision.build());
+  }
+
+  /** One HTTP exchange with a partner, whatever its outcome: what left, to whom, and the answer. */
+  void attempted(Delivery delivery, PartnerResponse response, String address) {
+    AuditEventOutcome outcome =
+        response.accepted()
+            ? AuditEventOutcome._0
+            : response.httpStatus() == null || response.retryable()
+                ? AuditEventOutcome._8
+                : AuditEventOutcome._4;
+    audit.record(
+        deliveryEvent("delivery-attempt", delivery)
+            .outcome(outcome, "attempt " + delivery.attempts() + ": " + response.summary())
+            .recipient(AuditEventBuilder.service(delivery.serviceId(), delivery.service()), address)
+            .build());
+  }
+
+  private AuditEventBuilder deliveryEvent(String subtype, Delivery delivery) {
+    AuditEventBuilder event =
+        AuditEventBuilder.export(subtype, clock.instant())
+            .purpose("TREAT")
+            .requestor(GATEWAY, null)
+            .patient(delivery.patient())
+            .data(delivery.focus())
+            .detail("delivery", String.valueOf(delivery.id()))
+            .detail("consent-rule", delivery.consentRule());
+    if (delivery.redacted() > 0) {
+      event.detail("left-out", String.valueOf(delivery.redacted()));
+    }
+    return event.data(delivery.task());
   }
 }

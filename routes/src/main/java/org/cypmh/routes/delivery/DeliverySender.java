@@ -50,11 +50,12 @@ class DeliverySender {
             ? PartnerResponse.noAnswer(
                 "service " + delivery.serviceId() + " has no active endpoint in the directory")
             : client.send(delivery, endpoint);
+    String address = endpoint == null ? null : endpoint.address();
     if (response.accepted()) {
-      deliveries.delivered(deliveryId, response, start);
+      deliveries.delivered(deliveryId, address, response, start);
       return;
     }
-    deliveries.failed(deliveryId, response, start);
+    deliveries.failed(deliveryId, address, response, start);
     if (response.retryable()) {
       throw new PartnerUnavailable(response.summary());
     }

@@ -123,6 +123,12 @@ class OutboxDispatch {
       plans = toEarlierDestinations(routable, event);
     }
     List<Long> toSend = deliveries.store(event.id(), event.focus(), event.task(), patient, plans);
+    feedback.decided(
+        event.type().name().toLowerCase().replace('_', '-'),
+        event.focus(),
+        event.task(),
+        patient,
+        plans);
     plans.forEach(p -> consent.record(p.referral(), p.destination(), p.consent(), "routing"));
     event.done();
     return toSend;

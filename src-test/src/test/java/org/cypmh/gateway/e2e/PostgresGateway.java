@@ -52,7 +52,14 @@ import org.springframework.test.context.ContextConfiguration;
                       "GATEWAY_DB_PASSWORD",
                       "",
                       "gateway.storage.data-dir",
-                      "./target/e2e-data/" + DATABASE.name())));
+                      "./target/e2e-data/" + DATABASE.name(),
+                      // The production profile wants its own keystore; the test makes one.
+                      "GATEWAY_AUDIT_KEYSTORE",
+                      "./target/e2e-data/" + DATABASE.name() + "/keys/audit.p12",
+                      "GATEWAY_AUDIT_KEYSTORE_PASSWORD",
+                      "test-only-" + DATABASE.name(),
+                      "gateway.audit.keys.generate",
+                      "true")));
     }
   }
 }

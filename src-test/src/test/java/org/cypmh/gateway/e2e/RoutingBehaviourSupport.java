@@ -12,9 +12,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Consent.ConsentProvisionType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,6 +33,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 abstract class RoutingBehaviourSupport {
 
   static final Duration DELIVERY = Duration.ofSeconds(20);
+
+  /** Riverside Surgery, the demo directory's GP practice. */
+  static final String GP_ODS = "Y99901";
 
   @LocalServerPort int port;
   GatewayClient gateway;
@@ -96,7 +106,9 @@ abstract class RoutingBehaviourSupport {
             part.getName(),
             part.getValue() instanceof org.hl7.fhir.r4.model.Reference r
                 ? r.getReference()
-                : part.getValue().primitiveValue());
+                : part.getValue() instanceof org.hl7.fhir.r4.model.Identifier i
+                    ? i.getValue()
+                    : part.getValue().primitiveValue());
       }
     }
     return values;
@@ -154,5 +166,107 @@ abstract class RoutingBehaviourSupport {
             .toList();
     assertThat(found).hasSize(1);
     return found.get(0);
+  }
+
+  record StoredPlan(String patient, String nhsNumber, String carePlan) {}
+
+  /**
+   * A young person (17, registered with the GP) with a transition plan; optionally denying the GP.
+   */
+  StoredPlan storePlan(boolean denyGp) {
+    String nhsNumber = NhsNumbers.next();
+    Patient patient = RoutingReferrals.referral().aged(17).patient(nhsNumber);
+    String patientId =
+        gateway
+            .fhir()
+            .create()
+            .resource(patient)
+            .execute()
+            .getId()
+            .toUnqualifiedVersionless()
+            .getValue();
+    CarePlan plan = transitionPlan(patientId);
+    String planId =
+        gateway
+            .fhir()
+            .create()
+            .resource(plan)
+            .execute()
+            .getId()
+            .toUnqualifiedVersionless()
+            .getValue();
+    if (denyGp) {
+      Consent deny =
+          ConsentFixtures.consent(ConsentProvisionType.DENY, ConsentFixtures.actorOds(GP_ODS));
+      deny.setPatient(new Reference(patientId));
+      deny.addPerformer(new Reference(patientId));
+      assertThat(gateway.post("/fhir/Consent", deny).statusCode()).isEqualTo(201);
+    }
+    return new StoredPlan(patientId, nhsNumber, planId);
+  }
+
+  static CarePlan transitionPlan(String patient) {
+    CarePlan example =
+        (CarePlan)
+            ConformancePackage.load(GatewayClient.FHIR).examples().stream()
+                .filter(e -> e.valid() && e.resource() instanceof CarePlan)
+                .findFirst()
+                .orElseThrow()
+                .resource()
+                .copy();
+    example.setId((String) null);
+    example.setSubject(new Reference(patient));
+    example.setAuthor(null);
+    example.getCareTeam().clear();
+    example.getGoal().clear();
+    example.getActivity().removeIf(a -> a.hasReference());
+    return example;
+  }
+
+  Bundle gpSearch(String path) {
+    HttpResponse<String> response = gpGet(path);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+  }
+
+  HttpResponse<String> gpGet(String path) {
+    return gateway.send(
+        gateway
+            .request(path.replace("|", "%7C"))
+            .header("Accept", "application/fhir+json")
+            .header("NHSD-End-User-Organisation-ODS", GP_ODS)
+            .GET());
+  }
+
+  String patientOf(Accepted accepted) {
+    ServiceRequest referral =
+        gateway.fhir().read().resource(ServiceRequest.class).withUrl(accepted.referral()).execute();
+    return referral.getSubject().getReference();
+  }
+
+  Bundle payloadOf(RoutingReferrals referral) {
+    return GatewayClient.FHIR
+        .newJsonParser()
+        .parseResource(Bundle.class, partnerRequestsFor(referral).get(0).getBodyAsString());
+  }
+
+  Parameters parameters(String path) {
+    return GatewayClient.FHIR
+        .newJsonParser()
+        .parseResource(Parameters.class, gateway.get(path).body());
+  }
+
+  List<Map<String, String>> decisions(String patient) {
+    return parameters("/fhir/" + patient + "/$consent-decisions").getParameter().stream()
+        .map(RoutingBehaviourSupport::flat)
+        .toList();
+  }
+
+  Map<String, String> reviewOf(Accepted accepted) {
+    return parameters("/fhir/$break-glass-review").getParameter().stream()
+        .map(RoutingBehaviourSupport::flat)
+        .filter(d -> d.getOrDefault("subject", "").startsWith(accepted.referral()))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -1,0 +1,75 @@
+package org.cypmh.gateway.audit;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.cypmh.routes.api.AuditEventBuilder;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Removes records older than the retention period, whole seals at a time: the seal's records and
+ * its manifest go, its signed header stays, so the chain still verifies from the first seal. The
+ * purge itself is recorded in the trail.
+ */
+@Component
+class AuditRetention {
+
+  private final AuditTrail trail;
+  private final AuditProperties properties;
+  private final Clock clock;
+
+  @PersistenceContext private EntityManager entityManager;
+
+  AuditRetention(AuditTrail trail, AuditProperties properties, Clock clock) {
+    this.trail = trail;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Purges expired seals; returns how many records went. */
+  @Transactional
+  public int purgeExpired() {
+    Instant now = clock.instant();
+    Instant cutoff = now.atOffset(ZoneOffset.UTC).minus(properties.retention()).toInstant();
+    List<AuditSeal> expired =
+        entityManager
+            .createQuery(
+                "from AuditSeal s where s.purgedAt is null and s.lastRecorded < :cutoff"
+                    + " order by s.sealNo",
+                AuditSeal.class)
+            .setParameter("cutoff", cutoff)
+            .setMaxResults(100)
+            .getResultList();
+    int purged = 0;
+    for (AuditSeal seal : expired) {
+      purged +=
+          entityManager
+              .createQuery("delete from AuditRecord r where r.sealNo = :seal")
+              .setParameter("seal", seal.sealNo())
+              .executeUpdate();
+      seal.purged(now);
+    }
+    if (!expired.isEmpty()) {
+      trail.record(
+          AuditEventBuilder.gateway("audit-retention", "purge", AuditEventAction.D, now)
+              .outcome(
+                  AuditEventOutcome._0,
+                  purged
+                      + " record(s) of seals "
+                      + expired.get(0).sealNo()
+                      + " to "
+                      + expired.get(expired.size() - 1).sealNo()
+                      + " older than "
+                      + properties.retention()
+                      + " removed")
+              .build());
+    }
+    return purged;
+  }
+}

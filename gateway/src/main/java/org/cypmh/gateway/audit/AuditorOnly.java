@@ -1,0 +1,22 @@
+package org.cypmh.gateway.audit;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import org.cypmh.gateway.fhir.Caller;
+
+/**
+ * The audit trail is for auditors. Until partner authentication lands (issue 10: roles from the
+ * authenticated certificate or token), the auditor is the gateway's operator and any partner
+ * organisation is refused.
+ */
+final class AuditorOnly {
+
+  private AuditorOnly() {}
+
+  static void require(RequestDetails request) {
+    if (Caller.of(request).isPartner()) {
+      throw new ForbiddenOperationException(
+          "The audit trail is readable only with the auditor role");
+    }
+  }
+}

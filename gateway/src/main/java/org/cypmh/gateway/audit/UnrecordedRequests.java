@@ -1,0 +1,105 @@
+package org.cypmh.gateway.audit;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.time.Clock;
+import org.apache.commons.lang3.StringUtils;
+import org.cypmh.gateway.fhir.Caller;
+import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.routes.api.AuditEventBuilder;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every FHIR request the BALP interceptor does not record still leaves one audit record: a refused
+ * or failed request (any interaction, with the status and why), and a successful one BALP has no
+ * pattern for (operations such as {@code $everything}, {@code $process-message}, {@code
+ * $access-report}, capability and terminology requests). Recorded before the response goes out.
+ */
+@Component
+@ConditionalOnProperty(name = "gateway.audit.enabled", matchIfMissing = true)
+class UnrecordedRequests implements FhirServerInterceptor {
+
+  static final String OPERATION_SYSTEM = "https://cypmh-gateway.org/fhir/CodeSystem/operation";
+
+  private final AuditTrail trail;
+  private final Clock clock;
+
+  UnrecordedRequests(AuditTrail trail, Clock clock) {
+    this.trail = trail;
+    this.clock = clock;
+  }
+
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  boolean answered(RequestDetails request) {
+    if (!AuditedRequests.isAudited(request)) {
+      record(request, AuditEventOutcome._0, null);
+    }
+    return true;
+  }
+
+  @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
+  boolean failed(RequestDetails request, BaseServerResponseException exception) {
+    int status = exception.getStatusCode();
+    record(
+        request,
+        status >= 500 ? AuditEventOutcome._8 : AuditEventOutcome._4,
+        "HTTP " + status + ": " + StringUtils.abbreviate(exception.getMessage(), 300));
+    return true;
+  }
+
+  private void record(RequestDetails request, AuditEventOutcome outcome, String description) {
+    RestOperationTypeEnum operation = request.getRestOperationType();
+    Caller caller = Caller.of(request);
+    AuditEventBuilder event =
+        AuditEventBuilder.rest(
+                operation == null
+                    ? AuditedRequests.interaction(request.getRequestType().name())
+                    : operation.getCode(),
+                action(request),
+                clock.instant())
+            .outcome(outcome, description)
+            .requestor(PartnerAuditContext.who(caller), caller.address())
+            .patient(patientOf(request))
+            .data(dataOf(request))
+            .correlation(request.getRequestId());
+    var built = event.build();
+    if (request.getOperation() != null) {
+      built.addSubtype(new Coding(OPERATION_SYSTEM, request.getOperation(), null));
+    }
+    trail.record(built);
+    AuditedRequests.mark(request);
+  }
+
+  private static AuditEventAction action(RequestDetails request) {
+    return switch (request.getRequestType()) {
+      case POST -> request.getOperation() != null ? AuditEventAction.E : AuditEventAction.C;
+      case PUT, PATCH -> AuditEventAction.U;
+      case DELETE -> AuditEventAction.D;
+      default -> request.getOperation() != null ? AuditEventAction.E : AuditEventAction.R;
+    };
+  }
+
+  private static String patientOf(RequestDetails request) {
+    IdType id = request.getId() == null ? null : new IdType(request.getId().getValue());
+    return id != null && "Patient".equals(request.getResourceName()) && id.hasIdPart()
+        ? "Patient/" + id.getIdPart()
+        : null;
+  }
+
+  private static String dataOf(RequestDetails request) {
+    if (request.getId() == null
+        || !request.getId().hasIdPart()
+        || "Patient".equals(request.getResourceName())) {
+      return null;
+    }
+    return request.getResourceName() + "/" + request.getId().getIdPart();
+  }
+}
