@@ -90,12 +90,17 @@ class AccessReport {
     return access;
   }
 
-  /** The receiving service of a delivery, or the requesting partner of a read. */
+  /**
+   * The requesting partner of a read (BALP's requestor, which keeps the partner's name), else the
+   * receiving service of a delivery: the first agent named by an identifier.
+   */
   private static AuditEventAgentComponent partnerAgent(AuditEvent event) {
-    return event.getAgent().stream()
-        .filter(a -> a.getWho().getIdentifier().hasValue())
+    List<AuditEventAgentComponent> named =
+        event.getAgent().stream().filter(a -> a.getWho().getIdentifier().hasValue()).toList();
+    return named.stream()
+        .filter(AuditEventAgentComponent::getRequestor)
         .findFirst()
-        .orElse(event.getAgentFirstRep());
+        .orElse(named.isEmpty() ? event.getAgentFirstRep() : named.get(0));
   }
 
   private static String why(AuditEvent decision) {

@@ -10,7 +10,8 @@ import org.cypmh.routes.api.AuditEventBuilder;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Removes records older than the retention period, whole seals at a time: the seal's records and
@@ -18,25 +19,48 @@ import org.springframework.transaction.annotation.Transactional;
  * purge itself is recorded in the trail.
  */
 @Component
-class AuditRetention {
+public class AuditRetention {
 
   private final AuditTrail trail;
   private final AuditProperties properties;
+  private final TransactionTemplate transaction;
   private final Clock clock;
 
   @PersistenceContext private EntityManager entityManager;
 
-  AuditRetention(AuditTrail trail, AuditProperties properties, Clock clock) {
+  AuditRetention(
+      AuditTrail trail,
+      AuditProperties properties,
+      PlatformTransactionManager transactionManager,
+      Clock clock) {
     this.trail = trail;
+    this.transaction = new TransactionTemplate(transactionManager);
     this.properties = properties;
     this.clock = clock;
   }
 
-  /** Purges expired seals; returns how many records went. */
-  @Transactional
+  /** Purges the seals older than the retention period; returns how many records went. */
   public int purgeExpired() {
+    return purgeSealedBefore(
+        clock.instant().atOffset(ZoneOffset.UTC).minus(properties.retention()).toInstant());
+  }
+
+  /**
+   * Purges every seal whose newest record is older than {@code cutoff}, a hundred seals per
+   * transaction; returns how many records went.
+   */
+  public int purgeSealedBefore(Instant cutoff) {
+    int records = 0;
+    for (Purge purge; (purge = transaction.execute(tx -> purgeBatch(cutoff))).seals() > 0; ) {
+      records += purge.records();
+    }
+    return records;
+  }
+
+  private record Purge(int seals, int records) {}
+
+  private Purge purgeBatch(Instant cutoff) {
     Instant now = clock.instant();
-    Instant cutoff = now.atOffset(ZoneOffset.UTC).minus(properties.retention()).toInstant();
     List<AuditSeal> expired =
         entityManager
             .createQuery(
@@ -65,11 +89,13 @@ class AuditRetention {
                       + expired.get(0).sealNo()
                       + " to "
                       + expired.get(expired.size() - 1).sealNo()
-                      + " older than "
+                      + " recorded before "
+                      + cutoff
+                      + " removed (retention "
                       + properties.retention()
-                      + " removed")
+                      + ")")
               .build());
     }
-    return purged;
+    return new Purge(expired.size(), purged);
   }
 }

@@ -5,8 +5,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The Merkle root of a seal's leaf hashes (SHA-256; an odd node is paired with itself). Leaves and
- * inner nodes are hashed with different prefixes, so a leaf can never pass for an inner node.
+ * The Merkle root of a seal's leaf hashes (SHA-256). Leaves and inner nodes are hashed with
+ * different prefixes, so a leaf can never pass for an inner node; an odd node is carried up as it
+ * is, not paired with itself, so a list with its last leaf repeated has a different root.
  */
 final class MerkleRoot {
 
@@ -21,9 +22,8 @@ final class MerkleRoot {
     while (level.size() > 1) {
       List<byte[]> next = new ArrayList<>();
       for (int i = 0; i < level.size(); i += 2) {
-        byte[] left = level.get(i);
-        byte[] right = i + 1 < level.size() ? level.get(i + 1) : left;
-        next.add(hash((byte) 1, left, right));
+        next.add(
+            i + 1 < level.size() ? hash((byte) 1, level.get(i), level.get(i + 1)) : level.get(i));
       }
       level.clear();
       level.addAll(next);

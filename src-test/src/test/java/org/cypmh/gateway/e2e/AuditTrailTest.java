@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.cypmh.gateway.audit.AuditRetention;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -33,6 +34,7 @@ class AuditTrailTest extends RoutingBehaviourSupport {
   private static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
 
   @Autowired JdbcTemplate database;
+  @Autowired AuditRetention retention;
 
   @Test
   void aRoutedReferralLeavesItsIntakeRoutingConsentAndDeliveryRecords() {
@@ -139,6 +141,7 @@ class AuditTrailTest extends RoutingBehaviourSupport {
             "viewed Y99901 " + accepted.referral(),
             "viewed operator " + accepted.referral(),
             "received camhs-spa " + accepted.referral());
+    assertThat(report.get(0).get("who")).isEqualTo("organisation Y99901");
     assertThat(report.get(0).get("why")).startsWith("direct care; consent rule implied-consent");
     assertThat(report.get(1).get("why"))
         .isEqualTo("gateway operator access (not consent-filtered)");
@@ -221,6 +224,40 @@ class AuditTrailTest extends RoutingBehaviourSupport {
       database.update("delete from GW_AUDIT_RECORD where ID = ?", forgedId);
     }
     assertThat(verify(false).get("intact")).isEqualTo("true");
+  }
+
+  @Test
+  void retentionRemovesWholeSealsKeepsTheirHeadersAndTheChainStillVerifies() {
+    acceptAndDeliver(referralToCamhs());
+    assertThat(verify(true).get("intact")).isEqualTo("true");
+    Instant cutoff = Instant.now();
+    Long lastSealBefore =
+        database.queryForObject(
+            "select max(SEAL_NO) from GW_AUDIT_SEAL where LAST_RECORDED < ?",
+            Long.class,
+            java.sql.Timestamp.from(cutoff));
+
+    int purged = retention.purgeSealedBefore(cutoff);
+
+    assertThat(purged).isPositive();
+    assertThat(
+            database.queryForObject(
+                "select count(*) from GW_AUDIT_RECORD where SEAL_NO <= ?",
+                Long.class,
+                lastSealBefore))
+        .isZero();
+    assertThat(
+            database.queryForObject(
+                "select count(*) from GW_AUDIT_SEAL where SEAL_NO <= ? and PURGED_AT is null",
+                Long.class,
+                lastSealBefore))
+        .isZero();
+    assertThat(search("type=audit-retention&date=ge" + cutoff.minusSeconds(1)))
+        .extracting(AuditEvent::getOutcomeDesc)
+        .anyMatch(d -> d.contains(" record(s) of seals 1 to "));
+    Map<String, String> verified = verify(true);
+    assertThat(verified.get("intact")).isEqualTo("true");
+    assertThat(Long.parseLong(verified.get("sealsChecked"))).isGreaterThan(lastSealBefore);
   }
 
   @Test
