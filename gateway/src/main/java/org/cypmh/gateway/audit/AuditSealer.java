@@ -2,6 +2,7 @@ package org.cypmh.gateway.audit;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -52,15 +53,21 @@ public class AuditSealer {
     this.clock = clock;
   }
 
-  /** Seals everything pending, batch by batch. Returns how many records it sealed. */
-  public int sealPending() {
+  /**
+   * Seals everything pending, batch by batch; one sealer at a time per node (requests never wait
+   * for it). Returns how many records it sealed.
+   */
+  public synchronized int sealPending() {
     int total = 0;
     try {
       for (int sealed; (sealed = sealBatch()) > 0; ) {
         total += sealed;
       }
-    } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
-      log.debug("Another node sealed first; sealing again next time");
+    } catch (DataIntegrityViolationException
+        | ConcurrencyFailureException
+        | PersistenceException e) {
+      // The seal number was taken meanwhile (another node, or $audit-verify?seal=true).
+      log.debug("Another sealer sealed first; sealing again next time");
     }
     return total;
   }
