@@ -94,6 +94,40 @@ abstract class AuditTrailBehaviour extends RoutingBehaviourSupport {
   }
 
   @Test
+  void aBarsMessageLeavesTheRecordsOfWhatItStoredInItsTransaction() {
+    String requestId = UUID.randomUUID().toString();
+    Bundle message =
+        TestMessages.referral(
+            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"), "new");
+
+    HttpResponse<String> response =
+        gateway.send(
+            gateway
+                .request("/fhir/$process-message")
+                .header("Content-Type", "application/fhir+json")
+                .header("X-Request-Id", requestId)
+                .header("X-Correlation-Id", "audit-" + requestId)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        GatewayClient.FHIR.newJsonParser().encodeResourceToString(message))));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    ServiceRequest stored =
+        only(
+            GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body()),
+            ServiceRequest.class);
+    String referral = "ServiceRequest/" + stored.getIdElement().getIdPart();
+    assertThat(
+            search("patient=" + stored.getSubject().getReference()).stream()
+                .map(AuditTrailBehaviour::kind)
+                .filter(k -> k.startsWith("rest "))
+                .toList())
+        .containsExactlyInAnyOrder(
+            "rest extended-operation-server C 0 Patient",
+            "rest extended-operation-server C 0 " + referral);
+  }
+
+  @Test
   void aRejectedReferralIsRecordedWithItsStatus() {
     String requestId = UUID.randomUUID().toString();
     ServiceRequest incomplete = new ServiceRequest();
