@@ -66,13 +66,13 @@ public class AuditTrail implements ExchangeAudit {
         new AuditRecord(
             id,
             recorded,
-            event.getType().getCode(),
-            event.hasSubtype() ? event.getSubtypeFirstRep().getCode() : null,
+            clip(event.getType().getCode(), 40),
+            clip(event.hasSubtype() ? event.getSubtypeFirstRep().getCode() : null, 60),
             event.hasAction() ? event.getAction().toCode() : null,
             event.hasOutcome() ? event.getOutcome().toCode() : "0",
-            patientOf(event),
-            agentOf(event),
-            requestIdOf(event),
+            clip(patientOf(event), 100),
+            clip(agentOf(event), 200),
+            clip(requestIdOf(event), 64),
             parser().encodeResourceToString(event));
     row.mac(keys.mac(row.canonicalBytes()));
     entityManager.persist(row);
@@ -148,6 +148,14 @@ public class AuditTrail implements ExchangeAudit {
       where.append(" and ").append(column).append(' ').append(operator).append(" :").append(name);
       parameters.add(new Object[] {name, value});
     }
+  }
+
+  /**
+   * Search columns are short; a hostile request can carry longer values. The full value stays in
+   * the stored AuditEvent; the column keeps its start, and the exchange is never refused for it.
+   */
+  private static String clip(String value, int length) {
+    return value == null || value.length() <= length ? value : value.substring(0, length);
   }
 
   private IParser parser() {

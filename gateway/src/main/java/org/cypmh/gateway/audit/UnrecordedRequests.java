@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
+import java.util.regex.Pattern;
 import org.apache.commons.lang3.StringUtils;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
@@ -13,7 +14,6 @@ import org.cypmh.routes.api.AuditEventBuilder;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.IdType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +28,7 @@ import org.springframework.stereotype.Component;
 class UnrecordedRequests implements FhirServerInterceptor {
 
   static final String OPERATION_SYSTEM = "https://cypmh-gateway.org/fhir/CodeSystem/operation";
+  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final AuditTrail trail;
   private final Clock clock;
@@ -88,18 +89,22 @@ class UnrecordedRequests implements FhirServerInterceptor {
   }
 
   private static String patientOf(RequestDetails request) {
-    IdType id = request.getId() == null ? null : new IdType(request.getId().getValue());
-    return id != null && "Patient".equals(request.getResourceName()) && id.hasIdPart()
-        ? "Patient/" + id.getIdPart()
+    return hasValidId(request) && "Patient".equals(request.getResourceName())
+        ? "Patient/" + request.getId().getIdPart()
         : null;
   }
 
   private static String dataOf(RequestDetails request) {
-    if (request.getId() == null
-        || !request.getId().hasIdPart()
-        || "Patient".equals(request.getResourceName())) {
-      return null;
-    }
-    return request.getResourceName() + "/" + request.getId().getIdPart();
+    return hasValidId(request) && !"Patient".equals(request.getResourceName())
+        ? request.getResourceName() + "/" + request.getId().getIdPart()
+        : null;
+  }
+
+  /** A FHIR id as the spec allows it: a hostile one is left to the outcome text, not recorded. */
+  private static boolean hasValidId(RequestDetails request) {
+    return request.getId() != null
+        && request.getId().hasIdPart()
+        && request.getResourceName() != null
+        && FHIR_ID.matcher(request.getId().getIdPart()).matches();
   }
 }

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
@@ -87,6 +88,10 @@ class ReadConsent implements IConsentService {
     Caller caller = Caller.of(request);
     if (!caller.isPartner()) {
       return ConsentOutcome.AUTHORIZED;
+    }
+    if (caller.isMalformed()) {
+      throw new InvalidRequestException(
+          Caller.ODS_HEADER + " must be the calling organisation's ODS code (letters and digits)");
     }
     String ods = caller.odsCode();
     RestOperationTypeEnum operation = request.getRestOperationType();

@@ -2,9 +2,12 @@ package org.cypmh.gateway.fhir;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.Arrays;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps internals out of responses. Errors HAPI raises deliberately (4xx) pass through with their
- * OperationOutcome; anything unexpected is logged once with an incident id and answered with a 500
- * OperationOutcome that carries only that id, so a partner can quote it and we can find the cause.
+ * OperationOutcome, and so does a search parameter HAPI could not parse (400); anything unexpected
+ * is logged once with an incident id and answered with a 500 OperationOutcome that carries only
+ * that id, so a partner can quote it and we can find the cause.
  */
 @Component
 class ClientSafeErrors implements FhirServerInterceptor {
@@ -26,6 +30,11 @@ class ClientSafeErrors implements FhirServerInterceptor {
         && expected.getStatusCode() < 500) {
       return null;
     }
+    if (isUnparseableParameter(exception)) {
+      // HAPI binds search parameters (e.g. birthdate=notadate) outside its own 400 handling.
+      return new InvalidRequestException(
+          "A request parameter could not be parsed: " + exception.getMessage());
+    }
     String incident = UUID.randomUUID().toString();
     // The exception message can echo request content, so only its type and stack are logged.
     log.atError()
@@ -35,6 +44,20 @@ class ClientSafeErrors implements FhirServerInterceptor {
         .log("internal error, incident {}", incident);
     return new InternalErrorException(
         "The gateway could not complete this request. Incident " + incident + ".");
+  }
+
+  private static boolean isUnparseableParameter(Throwable exception) {
+    for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DataFormatException) {
+        return Arrays.stream(cause.getStackTrace())
+            .limit(8)
+            .anyMatch(frame -> frame.getClassName().startsWith("ca.uhn.fhir.rest.param."));
+      }
+      if (cause.getCause() == cause) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** The same chain of causes and stack frames, with each message replaced by its class name. */

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
@@ -18,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultPageSize search results per page when the client gives no {@code _count}.
  * @param maxPageSize largest {@code _count} honoured.
  * @param maxRequestSize largest request body accepted; larger bodies get 413 (default 5MB).
+ * @param maxBundleEntries most entries in a transaction or batch Bundle; more get 413 before any
+ *     entry runs (a Bundle of thousands of searches is a cheap way to tie the server up).
  * @param resourceTypes the FHIR resource types the gateway stores and serves; any other type is
  *     answered 404. Keeping the list to what the gateway uses keeps start-up fast and the API
  *     small.
@@ -29,4 +32,5 @@ public record FhirServerProperties(
     @Min(1) @Max(1000) int defaultPageSize,
     @Min(1) @Max(5000) int maxPageSize,
     @NotNull DataSize maxRequestSize,
+    @DefaultValue("500") @Min(1) int maxBundleEntries,
     @NotEmpty Set<String> resourceTypes) {}
