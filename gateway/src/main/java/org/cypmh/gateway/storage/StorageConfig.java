@@ -53,6 +53,11 @@ class StorageConfig {
     settings.setDefaultSearchParamsCanBeOverridden(false);
     // Referrers poll their Tasks; a cached search result would show them a stale status.
     settings.setReuseCachedSearchResultsForMillis(null);
+    // HAPI's scheduled pre-expansion reads terminology concepts through Hibernate Search. The
+    // Lucene index is local to each node, so a node that did not write the concepts stored empty
+    // expansions in the shared database, and every node then refused valid codes. Validation
+    // expands in memory from the database instead, the same on every node.
+    settings.setEnableTaskPreExpandValueSets(false);
     return settings;
   }
 
