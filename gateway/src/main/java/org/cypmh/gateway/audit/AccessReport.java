@@ -3,7 +3,6 @@ package org.cypmh.gateway.audit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import org.cypmh.routes.api.AuditEventBuilder;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -41,7 +40,7 @@ class AccessReport {
     Map<String, AuditEvent> readDecisions = new HashMap<>();
     for (AuditEvent event : events) {
       if (isType(event, "consent-decision") && "read".equals(subtype(event))) {
-        readDecisions.putIfAbsent(requestId(event), event);
+        readDecisions.putIfAbsent(String.valueOf(AuditTrail.requestIdOf(event)), event);
       }
     }
     Parameters report = new Parameters();
@@ -52,7 +51,7 @@ class AccessReport {
       if (EXPORT.equals(event.getType().getCode()) && "delivery-attempt".equals(subtype(event))) {
         report.addParameter(access(event, "received", "direct care; consent rule " + rule(event)));
       } else if ("rest".equals(event.getType().getCode()) && !isWrite(event)) {
-        AuditEvent decision = readDecisions.get(requestId(event));
+        AuditEvent decision = readDecisions.get(String.valueOf(AuditTrail.requestIdOf(event)));
         report.addParameter(access(event, "viewed", why(decision)));
       }
     }
@@ -133,14 +132,5 @@ class AccessReport {
 
   private static String subtype(AuditEvent event) {
     return event.hasSubtype() ? event.getSubtypeFirstRep().getCode() : null;
-  }
-
-  private static String requestId(AuditEvent event) {
-    return event.getEntity().stream()
-        .filter(e -> "XrequestId".equals(e.getType().getCode()))
-        .map(e -> e.getWhat().getIdentifier().getValue())
-        .filter(Objects::nonNull)
-        .findFirst()
-        .orElse("");
   }
 }

@@ -179,8 +179,10 @@ public final class AuditKeys {
   private static void restrict(Path file) {
     try {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException | IOException e) {
+    } catch (UnsupportedOperationException e) {
       // Not a POSIX file system: the data directory's own permissions protect it.
+    } catch (IOException e) {
+      log.warn("Could not make {} readable by its owner only: check its permissions", file);
     }
   }
 

@@ -189,7 +189,8 @@ public class AuditTrail implements ExchangeAudit {
         .orElse(null);
   }
 
-  private static String requestIdOf(AuditEvent event) {
+  /** The X-Request-ID the event carries (BALP's transaction entity), or null. */
+  static String requestIdOf(AuditEvent event) {
     return event.getEntity().stream()
         .filter(e -> REQUEST_ID_ENTITY.equals(e.getType().getCode()))
         .map(e -> e.getWhat().getIdentifier().getValue())

@@ -3,6 +3,7 @@ package org.cypmh.gateway.audit;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.ServletRequest;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 
 /**
  * Marks an inbound request as audited, on the servlet request itself, so that the last line of
@@ -39,6 +40,19 @@ final class AuditedRequests {
       case "PATCH" -> "patch";
       case "DELETE" -> "delete";
       default -> "read";
+    };
+  }
+
+  /** What a request does to data, from its HTTP method; an operation is an execute. */
+  static AuditEventAction action(String method, boolean operation) {
+    if (operation && ("POST".equals(method) || "GET".equals(method))) {
+      return AuditEventAction.E;
+    }
+    return switch (method) {
+      case "POST" -> AuditEventAction.C;
+      case "PUT", "PATCH" -> AuditEventAction.U;
+      case "DELETE" -> AuditEventAction.D;
+      default -> AuditEventAction.R;
     };
   }
 }

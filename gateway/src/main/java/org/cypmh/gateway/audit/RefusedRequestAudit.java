@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import org.cypmh.routes.api.AuditEventBuilder;
-import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -38,7 +37,7 @@ class RefusedRequestAudit extends OncePerRequestFilter {
         trail.record(
             AuditEventBuilder.rest(
                     AuditedRequests.interaction(request.getMethod()),
-                    action(request.getMethod()),
+                    AuditedRequests.action(request.getMethod(), false),
                     clock.instant())
                 .outcome(
                     response.getStatus() >= 500 ? AuditEventOutcome._8 : AuditEventOutcome._4,
@@ -54,14 +53,5 @@ class RefusedRequestAudit extends OncePerRequestFilter {
                 .build());
       }
     }
-  }
-
-  private static AuditEventAction action(String method) {
-    return switch (method) {
-      case "POST" -> AuditEventAction.C;
-      case "PUT", "PATCH" -> AuditEventAction.U;
-      case "DELETE" -> AuditEventAction.D;
-      default -> AuditEventAction.R;
-    };
   }
 }

@@ -11,7 +11,6 @@ import org.apache.commons.lang3.StringUtils;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.routes.api.AuditEventBuilder;
-import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Coding;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -64,7 +63,8 @@ class UnrecordedRequests implements FhirServerInterceptor {
                 operation == null
                     ? AuditedRequests.interaction(request.getRequestType().name())
                     : operation.getCode(),
-                action(request),
+                AuditedRequests.action(
+                    request.getRequestType().name(), request.getOperation() != null),
                 clock.instant())
             .outcome(outcome, description)
             .requestor(PartnerAuditContext.who(caller), caller.address())
@@ -77,15 +77,6 @@ class UnrecordedRequests implements FhirServerInterceptor {
     }
     trail.record(built);
     AuditedRequests.mark(request);
-  }
-
-  private static AuditEventAction action(RequestDetails request) {
-    return switch (request.getRequestType()) {
-      case POST -> request.getOperation() != null ? AuditEventAction.E : AuditEventAction.C;
-      case PUT, PATCH -> AuditEventAction.U;
-      case DELETE -> AuditEventAction.D;
-      default -> request.getOperation() != null ? AuditEventAction.E : AuditEventAction.R;
-    };
   }
 
   private static String patientOf(RequestDetails request) {
