@@ -15,7 +15,7 @@ import org.hl7.fhir.r4.model.Reference;
  * the gateway's operator, and resource ids relative to the server (so the trail can be searched by
  * {@code Patient/123} whatever address the request came in on).
  */
-class PartnerAuditContext implements IBalpAuditContextServices {
+public class PartnerAuditContext implements IBalpAuditContextServices {
 
   static final String OPERATOR_SYSTEM = "https://cypmh-gateway.org/fhir/Id/operator";
 
@@ -41,7 +41,7 @@ class PartnerAuditContext implements IBalpAuditContextServices {
     return resourceId.toUnqualified().getValue();
   }
 
-  static Reference who(Caller caller) {
+  public static Reference who(Caller caller) {
     return caller.isPartner()
         ? AuditEventBuilder.organisation(caller.odsCode(), "organisation " + caller.odsCode())
         : new Reference()

@@ -6,14 +6,16 @@ import java.util.Set;
 import org.cypmh.routes.api.ConsentCheck;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.RoutableReferral;
+import org.cypmh.routes.api.SharedRecord;
 import org.cypmh.routes.directory.DirectoryService;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
 /**
- * The consent service behind the routes' consent and deliver blocks: a referral to a directory
- * service, for treatment, judged today (a held referral is judged again on the day it could go).
+ * The consent service behind the routes' consent and deliver blocks: a referral (or records the
+ * gateway shares, such as brief interventions) to a directory service, for treatment, judged today
+ * (a held delivery is judged again on the day it could go).
  */
 @Component
 class RoutingConsent implements ConsentCheck {
@@ -47,6 +49,35 @@ class RoutingConsent implements ConsentCheck {
             ? referral.received().getIdElement().toUnqualified().getValue()
             : null;
     log.record(question(referral, destination), decision, context, subject, null);
+  }
+
+  @Override
+  public ConsentDecision decide(SharedRecord record, DirectoryService destination) {
+    return consent.decide(question(record, destination));
+  }
+
+  @Override
+  public void record(
+      SharedRecord record, DirectoryService destination, ConsentDecision decision, String context) {
+    String subject =
+        record.resources().isEmpty()
+            ? null
+            : record.resources().get(0).getIdElement().toUnqualifiedVersionless().getValue();
+    log.record(question(record, destination), decision, context, subject, null);
+  }
+
+  /** Each shared record can travel without the others: their labels are all separable. */
+  private ConsentQuestion question(SharedRecord record, DirectoryService destination) {
+    return new ConsentQuestion(
+        record.patient(),
+        record.patientId(),
+        recipients.of(destination),
+        ConsentQuestion.TREATMENT,
+        record.resourceType(),
+        Set.of(),
+        record.labels(),
+        clock.instant(),
+        null);
   }
 
   private ConsentQuestion question(RoutableReferral referral, DirectoryService destination) {

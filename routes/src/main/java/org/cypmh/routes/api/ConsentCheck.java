@@ -22,4 +22,11 @@ public interface ConsentCheck {
       DirectoryService destination,
       ConsentDecision decision,
       String context);
+
+  /** Decides whether records the gateway shares (not a referral) may go to this destination. */
+  ConsentDecision decide(SharedRecord record, DirectoryService destination);
+
+  /** Records a decision on shared records that was acted on, in the caller's transaction. */
+  void record(
+      SharedRecord record, DirectoryService destination, ConsentDecision decision, String context);
 }

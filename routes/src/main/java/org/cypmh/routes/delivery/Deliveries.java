@@ -19,6 +19,7 @@ import org.cypmh.routes.delivery.Delivery.Status;
 import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.routing.PlannedDelivery;
+import org.cypmh.routes.routing.PlannedShare;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -108,6 +109,40 @@ public class Deliveries {
   }
 
   /**
+   * Stores shared records for each destination, inside the caller's (routing) transaction, under an
+   * idempotency key made of the event and the destination. Returns the ids of those to send now.
+   */
+  public List<Long> storeShares(long eventId, String focus, List<PlannedShare> shares) {
+    Instant now = clock.instant();
+    List<Long> toSend = new ArrayList<>();
+    for (PlannedShare share : shares) {
+      String key =
+          UUID.nameUUIDFromBytes(
+                  ("share|" + eventId + "|" + share.destination().serviceId()).getBytes(UTF_8))
+              .toString();
+      PartnerPayloads.Redacted payload = payloads.records(share.record(), share.consent(), key);
+      Delivery delivery =
+          Delivery.record(
+              eventId,
+              share.routeId(),
+              share.destination(),
+              focus,
+              key,
+              payload.payload(),
+              share.record().patientId(),
+              share.consent(),
+              payload.leftOut(),
+              now);
+      entityManager.persist(delivery);
+      delivery.leased(now.plus(settings.lease()));
+      if (delivery.status() == Status.PENDING) {
+        toSend.add(delivery.id());
+      }
+    }
+    return toSend;
+  }
+
+  /**
    * Stops every delivery of this young person's data that has not gone yet, in the caller's
    * transaction (the one changing their consent): from its commit no attempt starts, and retries
    * under way find nothing to send. Routing then looks at each again under the new consent.
@@ -117,7 +152,8 @@ public class Deliveries {
     ConsentDecision rechecking =
         ConsentDecision.deny(
             "consent-changed", "the young person's consent changed: being checked again");
-    List<Delivery> pending = ofPatient(patient, Status.PENDING);
+    List<Delivery> pending = new ArrayList<>(ofPatient(patient, Status.PENDING));
+    pending.addAll(sharesOfPatient(patient, Status.PENDING));
     pending.forEach(d -> d.withhold(rechecking, now));
     return pending.size();
   }
@@ -132,6 +168,19 @@ public class Deliveries {
         .setParameter("patient", patient)
         .setParameter("status", status)
         .setParameter("referral", Delivery.Kind.REFERRAL)
+        .getResultList();
+  }
+
+  /** Deliveries of records shared about this young person in this state, oldest first. */
+  public List<Delivery> sharesOfPatient(String patient, Status status) {
+    return entityManager
+        .createQuery(
+            "from Delivery d where d.patient = :patient and d.status = :status"
+                + " and d.kind = :record order by d.id",
+            Delivery.class)
+        .setParameter("patient", patient)
+        .setParameter("status", status)
+        .setParameter("record", Delivery.Kind.RECORD)
         .getResultList();
   }
 
@@ -236,7 +285,7 @@ public class Deliveries {
             return;
           }
           delivery.dead(error, clock.instant());
-          if (delivery.kind() == Delivery.Kind.REFERRAL) {
+          if (delivery.kind() != Delivery.Kind.NOTIFICATION) {
             feedback.dead(delivery);
           }
         });

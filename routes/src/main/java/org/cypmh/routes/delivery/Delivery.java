@@ -12,6 +12,7 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -55,7 +56,12 @@ public class Delivery {
     /** A referral (or its update) to a directory service. */
     REFERRAL,
     /** A change of a Task, to a subscriber's rest-hook endpoint. */
-    NOTIFICATION
+    NOTIFICATION,
+    /**
+     * Records the gateway shares with a directory service on its own initiative (a summary of brief
+     * interventions), consent permitting.
+     */
+    RECORD
   }
 
   @Id
@@ -225,6 +231,37 @@ public class Delivery {
     delivery.kind = Kind.NOTIFICATION;
     delivery.address = address;
     delivery.credentials = credentials;
+    return delivery;
+  }
+
+  /** Shared records (not a referral) to a directory service. */
+  static Delivery record(
+      long eventId,
+      String routeId,
+      DirectoryService destination,
+      String focus,
+      String idempotencyKey,
+      String payload,
+      String patient,
+      ConsentDecision consent,
+      int redacted,
+      Instant now) {
+    Delivery delivery =
+        new Delivery(
+            eventId,
+            routeId,
+            destination.serviceId(),
+            destination.resourceId(),
+            focus,
+            null,
+            idempotencyKey,
+            Connection.FHIR_REST,
+            payload,
+            patient,
+            consent,
+            redacted,
+            now);
+    delivery.kind = Kind.RECORD;
     return delivery;
   }
 

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import org.cypmh.routes.api.AuditEventBuilder;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.ExchangeAudit;
-import org.cypmh.routes.routing.PlannedDelivery;
+import org.cypmh.routes.routing.DeliveryPlan;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -116,7 +116,7 @@ public class DeliveryFeedback {
    * route that chose it and the consent outcome), or that it waits for a person.
    */
   public void decided(
-      String event, String focus, String task, String patient, List<PlannedDelivery> plans) {
+      String event, String focus, String task, String patient, List<? extends DeliveryPlan> plans) {
     AuditEventBuilder decision =
         AuditEventBuilder.gateway(
                 "routing-decision", event, AuditEvent.AuditEventAction.E, clock.instant())
@@ -130,7 +130,7 @@ public class DeliveryFeedback {
             .patient(patient)
             .data(focus)
             .data(task);
-    for (PlannedDelivery plan : plans) {
+    for (DeliveryPlan plan : plans) {
       decision.recipient(
           AuditEventBuilder.service(plan.destination().serviceId(), plan.destination().name())
               .setDisplay(

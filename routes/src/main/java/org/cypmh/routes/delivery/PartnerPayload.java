@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.cypmh.routes.api.RoutableReferral;
+import org.cypmh.routes.api.SharedRecord;
 import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.hl7.fhir.r4.model.Bundle;
@@ -40,6 +41,9 @@ final class PartnerPayload {
   static final String BARS_EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
   static final String GATEWAY_ENDPOINT = "https://cypmh-gateway.org/fhir";
 
+  /** The identifier a shared record carries at the partner: the gateway's resource id. */
+  static final String RECORD_ID_SYSTEM = "https://cypmh-gateway.org/fhir/Id/shared-record";
+
   private PartnerPayload() {}
 
   static Bundle build(
@@ -58,7 +62,8 @@ final class PartnerPayload {
     for (Resource stored : referral.supportingInfo()) {
       String supportingUrl =
           url(stored.getIdElement().toUnqualifiedVersionless().getValue(), idempotencyKey);
-      supporting.put(supportingUrl, supportingInfo(fhirContext, stored, referral, patientUrl));
+      supporting.put(
+          supportingUrl, selfContained(fhirContext, stored, patientIdOf(referral), patientUrl));
       outgoing.addSupportingInfo(new Reference(supportingUrl));
     }
     Bundle bundle = new Bundle();
@@ -115,6 +120,45 @@ final class PartnerPayload {
   }
 
   /**
+   * Shared records as a transaction the partner can apply as often as it receives it: the young
+   * person created only if no patient has the NHS number, each record a conditional update on the
+   * gateway's identifier for it (so a later change of a record lands on the same partner resource).
+   */
+  static Bundle records(
+      FhirContext fhirContext, SharedRecord record, String idempotencyKey, Date now) {
+    Bundle bundle = new Bundle();
+    bundle.setType(BundleType.TRANSACTION);
+    bundle.setTimestamp(now);
+    bundle.setIdentifier(
+        new Identifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + idempotencyKey));
+    String patientUrl = url("patient", idempotencyKey);
+    Patient patient = patient(record.patient());
+    Bundle.BundleEntryComponent patientEntry =
+        bundle.addEntry().setFullUrl(patientUrl).setResource(patient);
+    patientEntry.getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    nhsNumber(patient)
+        .ifPresent(
+            n ->
+                patientEntry
+                    .getRequest()
+                    .setIfNoneExist("identifier=" + NHS_NUMBER_SYSTEM + "|" + n));
+    for (Resource stored : record.resources()) {
+      String id = stored.getIdElement().toUnqualifiedVersionless().getValue();
+      Resource copy = selfContained(fhirContext, stored, record.patientId(), patientUrl);
+      Identifier gatewayId = fhirContext.newTerser().addElement(copy, "identifier");
+      gatewayId.setSystem(RECORD_ID_SYSTEM).setValue(id);
+      bundle
+          .addEntry()
+          .setFullUrl(url(id, idempotencyKey))
+          .setResource(copy)
+          .getRequest()
+          .setMethod(HTTPVerb.PUT)
+          .setUrl(copy.fhirType() + "?identifier=" + RECORD_ID_SYSTEM + "|" + id);
+    }
+    return bundle;
+  }
+
+  /**
    * Leaves out the resources carrying any of these security labels, and the referral's pointers to
    * them. Returns how many were left out.
    */
@@ -150,21 +194,22 @@ final class PartnerPayload {
     return "urn:uuid:" + UUID.nameUUIDFromBytes((name + "|" + idempotencyKey).getBytes());
   }
 
+  private static String patientIdOf(RoutableReferral referral) {
+    return referral.patient() == null
+        ? null
+        : referral.patient().getIdElement().toUnqualifiedVersionless().getValue();
+  }
+
   /**
-   * A supporting resource as the partner gets it: its security labels kept (the partner must know
-   * what is restricted), the young person pointed at the payload's patient, other references
-   * logical.
+   * A resource as the partner gets it: its security labels kept (the partner must know what is
+   * restricted), the young person pointed at the payload's patient, other references logical.
    */
-  private static Resource supportingInfo(
-      FhirContext fhirContext, Resource stored, RoutableReferral referral, String patientUrl) {
+  private static Resource selfContained(
+      FhirContext fhirContext, Resource stored, String patientId, String patientUrl) {
     Resource copy = stored.copy();
     List<Coding> labels = copy.getMeta().getSecurity();
     copy.setMeta(null);
     labels.forEach(copy.getMeta()::addSecurity);
-    String patientId =
-        referral.patient() == null
-            ? null
-            : referral.patient().getIdElement().toUnqualifiedVersionless().getValue();
     for (Reference reference :
         fhirContext.newTerser().getAllPopulatedChildElementsOfType(copy, Reference.class)) {
       if (patientId != null && patientId.equals(reference.getReference())) {

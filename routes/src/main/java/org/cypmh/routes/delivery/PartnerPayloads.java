@@ -4,6 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Set;
+import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.routes.api.SharedRecord;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.routing.PlannedDelivery;
 import org.hl7.fhir.r4.model.Bundle;
@@ -41,6 +43,13 @@ public class PartnerPayloads {
         connection,
         idempotencyKey,
         Date.from(clock.instant()));
+  }
+
+  /** Shared records as the destination receives them, redacted as the decision says. */
+  Redacted records(SharedRecord record, ConsentDecision decision, String idempotencyKey) {
+    return redact(
+        PartnerPayload.records(fhirContext, record, idempotencyKey, Date.from(clock.instant())),
+        decision.withheldLabels());
   }
 
   /** A stored payload with more left out, when a later consent decision withholds more. */

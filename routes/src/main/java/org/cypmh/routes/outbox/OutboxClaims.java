@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.cypmh.routes.LeasedClaim;
 import org.cypmh.routes.RoutesProperties;
+import org.hibernate.LockOptions;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -56,6 +57,25 @@ class OutboxClaims {
     OutboxEvent event =
         entityManager.find(OutboxEvent.class, eventId, LockModeType.PESSIMISTIC_WRITE);
     return Optional.ofNullable(event).filter(e -> e.status() == OutboxEvent.Status.PENDING);
+  }
+
+  /**
+   * The other pending events of this event's group, locked for the caller's transaction; events
+   * another node is routing right now are skipped (that node sends them).
+   */
+  List<OutboxEvent> lockGroup(OutboxEvent event) {
+    if (event.groupKey() == null) {
+      return List.of(event);
+    }
+    return entityManager
+        .createQuery(
+            "from OutboxEvent e where e.groupKey = :key and e.status = :pending order by e.id",
+            OutboxEvent.class)
+        .setParameter("key", event.groupKey())
+        .setParameter("pending", OutboxEvent.Status.PENDING)
+        .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+        .setHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
+        .getResultList();
   }
 
   void failed(long eventId, String error) {

@@ -20,8 +20,10 @@ import org.cypmh.routes.delivery.DeliveryFeedback;
 import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.cypmh.routes.routing.PlannedDelivery;
+import org.cypmh.routes.routing.PlannedShare;
 import org.cypmh.routes.routing.ReferralRouter;
 import org.cypmh.routes.routing.RoutingSession;
+import org.cypmh.routes.sharing.InterventionSummaries;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -56,6 +58,7 @@ class OutboxDispatch {
   private final ConsentCheck consent;
   private final ValueSetMembership terminology;
   private final YoungPersonLock youngPerson;
+  private final InterventionSummaries interventions;
 
   OutboxDispatch(
       OutboxClaims claims,
@@ -67,7 +70,8 @@ class OutboxDispatch {
       ServiceDirectory directory,
       ConsentCheck consent,
       ValueSetMembership terminology,
-      YoungPersonLock youngPerson) {
+      YoungPersonLock youngPerson,
+      InterventionSummaries interventions) {
     this.claims = claims;
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -79,6 +83,7 @@ class OutboxDispatch {
     this.consent = consent;
     this.terminology = terminology;
     this.youngPerson = youngPerson;
+    this.interventions = interventions;
   }
 
   /** Claims the events due now, for this node. */
@@ -105,6 +110,9 @@ class OutboxDispatch {
       return List.of();
     }
     OutboxEvent event = pending.get();
+    if (event.type() == OutboxEvent.Type.INTERVENTION_RECORDED) {
+      return shareInterventions(event);
+    }
     if (event.type() == OutboxEvent.Type.CONSENT_CHANGED) {
       reconsider(event.focus());
       event.done();
@@ -135,6 +143,22 @@ class OutboxDispatch {
   }
 
   /**
+   * A group of recorded interventions (one young person's, one summary period) goes out as one
+   * summary per destination; the whole group is done in this transaction.
+   */
+  private List<Long> shareInterventions(OutboxEvent event) {
+    Set<OutboxEvent> group = new LinkedHashSet<>(List.of(event));
+    group.addAll(claims.lockGroup(event));
+    List<PlannedShare> shares = interventions.plan(group.stream().map(OutboxEvent::focus).toList());
+    String patient = shares.isEmpty() ? null : shares.get(0).record().patientId();
+    List<Long> toSend = deliveries.storeShares(event.id(), event.focus(), shares);
+    feedback.decided("intervention-recorded", event.focus(), null, patient, shares);
+    interventions.recordDecisions(shares, "sharing");
+    group.forEach(OutboxEvent::done);
+    return toSend;
+  }
+
+  /**
    * A young person's consent changed: every delivery of theirs not yet sent (all were held by the
    * change) is decided again, and sent if the new consent permits it.
    */
@@ -153,6 +177,7 @@ class OutboxDispatch {
       }
       deliveries.reconsidered(held, decision);
     }
+    interventions.reconsider(patient);
   }
 
   private ServiceRequest readReferral(String focus) {

@@ -33,7 +33,12 @@ public class OutboxEvent {
     REFERRAL_UPDATED,
     REFERRAL_CANCELLED,
     /** A Consent of this young person (the focus, e.g. {@code Patient/123}) changed. */
-    CONSENT_CHANGED
+    CONSENT_CHANGED,
+    /**
+     * A brief intervention (the focus, a Procedure version) was recorded or changed: shared with
+     * the young person's CAMHS service and GP in a summary with the other events of its group.
+     */
+    INTERVENTION_RECORDED
   }
 
   /** Where the routing engine is with it. */
@@ -83,6 +88,13 @@ public class OutboxEvent {
   @Column(name = "TARGET_SERVICE", length = 100)
   private String targetService;
 
+  /**
+   * Events with the same group key are routed together, as one summary (e.g. a young person's brief
+   * interventions of one day); null: alone.
+   */
+  @Column(name = "GROUP_KEY", length = 200)
+  private String groupKey;
+
   /** Why routing last failed: a class of problem, never resource content. */
   @Column(name = "LAST_ERROR", length = 500)
   private String lastError;
@@ -103,6 +115,20 @@ public class OutboxEvent {
   public OutboxEvent targetedAt(String serviceId) {
     this.targetService = serviceId;
     return this;
+  }
+
+  /**
+   * This event, routed together with the other events of its group once the group is due: not
+   * before {@code dueAt}.
+   */
+  public OutboxEvent groupedAs(String key, Instant dueAt) {
+    this.groupKey = key;
+    this.availableAt = dueAt;
+    return this;
+  }
+
+  public String groupKey() {
+    return groupKey;
   }
 
   public String targetService() {

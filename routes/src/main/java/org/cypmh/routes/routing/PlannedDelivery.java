@@ -12,4 +12,5 @@ public record PlannedDelivery(
     String routeId,
     DirectoryService destination,
     ConsentDecision consent,
-    RoutableReferral referral) {}
+    RoutableReferral referral)
+    implements DeliveryPlan {}

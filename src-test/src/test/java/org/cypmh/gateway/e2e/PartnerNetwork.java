@@ -52,6 +52,8 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
                     Map.entry(
                         "routes.credentials.demo-partners.trust-store-password", PKI.password()),
                     Map.entry("routes.outbox.poll-interval", "100ms"),
+                    // Brief interventions of one young person within 2 s travel as one summary.
+                    Map.entry("gateway.interventions.summary-period", "PT2S"),
                     Map.entry("routes.delivery.poll-interval", "300ms"),
                     Map.entry("routes.delivery.max-redeliveries", "2"),
                     Map.entry("routes.delivery.redelivery-delay", "100ms"),

@@ -40,6 +40,7 @@ final class RoutingReferrals {
   private ServiceRequestPriority priority = ServiceRequestPriority.ROUTINE;
   private int ageYears = 15;
   private Reference requester = gp("B86001");
+  private String registeredGp;
   private final ServiceRequest referral = new ServiceRequest();
   private final List<Consent> consents = new ArrayList<>();
   private final List<Resource> supportingInfo = new ArrayList<>();
@@ -133,6 +134,12 @@ final class RoutingReferrals {
     return this;
   }
 
+  /** The young person is registered with the GP practice with this ODS code. */
+  RoutingReferrals registeredWith(String gpOdsCode) {
+    this.registeredGp = gpOdsCode;
+    return this;
+  }
+
   /** Asks for the referral to be shared without consent (break-glass), for this reason. */
   RoutingReferrals breakingGlass(String reason) {
     Extension breakGlass = referral.addExtension().setUrl(ConformancePackage.BREAK_GLASS_EXTENSION);
@@ -175,6 +182,9 @@ final class RoutingReferrals {
     LocalDate born = LocalDate.now(ZoneId.of("Europe/London")).minusYears(ageYears).minusDays(30);
     patient.setBirthDate(Date.from(born.atStartOfDay(ZoneId.of("UTC")).toInstant()));
     patient.addAddress(new Address().setPostalCode("LS6 2AB"));
+    if (registeredGp != null) {
+      patient.addGeneralPractitioner(gp(registeredGp));
+    }
     return patient;
   }
 
