@@ -98,8 +98,27 @@ class TerminologyBindingTest {
 
     assertThat(errors(procedure))
         .singleElement()
-        .extracting(SingleValidationMessage::getLocationString)
-        .isEqualTo("Procedure.code.coding");
+        .satisfies(
+            error -> {
+              assertThat(error.getLocationString()).isEqualTo("Procedure");
+              assertThat(error.getMessage()).contains("cypmh-bi-1");
+            });
+  }
+
+  @Test
+  void briefInterventionTheGatewayFlaggedAsUnmappedNeedsNoSnomedCoding() {
+    Procedure procedure = TestReferrals.cbtEd();
+    procedure.setCode(
+        new CodeableConcept(
+            new Coding("https://beacon-ed.example.org/CodeSystem/intervention", "CBTE-10", null)));
+    procedure
+        .getMeta()
+        .addTag(
+            "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-intake-flag",
+            "unmapped-local-code",
+            null);
+
+    assertThat(errors(procedure)).isEmpty();
   }
 
   private static List<SingleValidationMessage> errors(IBaseResource resource) {

@@ -66,7 +66,10 @@ class InterventionCoding {
                     LocalCodeTranslation.FLAG_SYSTEM.equals(t.getSystem())
                         && LocalCodeTranslation.UNMAPPED_FLAG.equals(t.getCode()));
     List<Coding> codings = procedure.getCode().getCoding();
-    if (codings.stream().anyMatch(c -> SNOMED.equals(c.getSystem()))) {
+    // A partner without local coding sends SNOMED CT: the profile says what is missing
+    // (cypmh-bi-1).
+    if (codings.stream().anyMatch(c -> SNOMED.equals(c.getSystem()))
+        || (partner.conceptMaps().isEmpty() && !partner.acceptUnmapped())) {
       return changed;
     }
     Coding untranslated = null;
@@ -107,10 +110,8 @@ class InterventionCoding {
                     + untranslated.getSystem()
                     + "|"
                     + untranslated.getCode()
-                    + " has no SNOMED CT translation"
-                    + (partner.conceptMaps().isEmpty()
-                        ? " (no ConceptMap is configured for the submitting organisation)"
-                        : " in " + String.join(", ", partner.conceptMaps()))
+                    + " has no SNOMED CT translation in "
+                    + String.join(", ", partner.conceptMaps())
                     + ": send a SNOMED CT coding from the brief-intervention ValueSet")
             .addExpression(path + ".code.coding[" + untranslatedIndex + "]"));
     return changed;

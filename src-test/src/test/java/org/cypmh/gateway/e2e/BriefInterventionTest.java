@@ -35,6 +35,7 @@ class BriefInterventionTest extends RoutingBehaviourSupport {
   static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
   static final String FIRST_STEPS = "8ZZ02";
   static final String MHST = "8ZZ03";
+  static final String ACCEPTS_UNMAPPED = "8ZZ09";
   static final String SHARED_RECORD = "https://cypmh-gateway.org/fhir/Id/shared-record";
 
   @Test
@@ -98,6 +99,21 @@ class BriefInterventionTest extends RoutingBehaviourSupport {
   }
 
   @Test
+  void aPartnerConfiguredToAcceptUnmappedCodesHasThemStoredAndFlagged() {
+    String patient = youngPerson(false).patient();
+
+    HttpResponse<String> created =
+        postAs(ACCEPTS_UNMAPPED, "/fhir/Procedure", local(patient, "FS-PEER", "2026-10-01"));
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    Procedure stored = parse(created.body(), Procedure.class);
+    assertThat(codings(stored)).containsExactly(LOCAL + "|FS-PEER");
+    assertThat(stored.getMeta().getTag())
+        .extracting(Coding::getCode)
+        .containsExactly("unmapped-local-code");
+  }
+
+  @Test
   void aPartnerWithoutAConceptMapMustSendSnomed() {
     String patient = youngPerson(false).patient();
 
@@ -105,7 +121,10 @@ class BriefInterventionTest extends RoutingBehaviourSupport {
         postAs(MHST, "/fhir/Procedure", local(patient, "FS-CBTE", "2026-10-01"));
 
     assertThat(refused.statusCode()).isEqualTo(422);
-    assertThat(refused.body()).contains("no ConceptMap is configured");
+    assertThat(parse(refused.body(), OperationOutcome.class).getIssue())
+        .filteredOn(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+        .singleElement()
+        .satisfies(i -> assertThat(i.getDiagnostics()).contains("cypmh-bi-1"));
   }
 
   @Test

@@ -54,6 +54,11 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
                     Map.entry("routes.outbox.poll-interval", "100ms"),
                     // Brief interventions of one young person within 2 s travel as one summary.
                     Map.entry("gateway.interventions.summary-period", "PT2S"),
+                    // A partner whose unmapped local codes are accepted and flagged.
+                    Map.entry(
+                        "gateway.interventions.partners.[8ZZ09].concept-maps[0]",
+                        "https://cypmh-gateway.org/fhir/ConceptMap/vcse-first-steps-interventions-to-snomed"),
+                    Map.entry("gateway.interventions.partners.[8ZZ09].accept-unmapped", "true"),
                     Map.entry("routes.delivery.poll-interval", "300ms"),
                     Map.entry("routes.delivery.max-redeliveries", "2"),
                     Map.entry("routes.delivery.redelivery-delay", "100ms"),
