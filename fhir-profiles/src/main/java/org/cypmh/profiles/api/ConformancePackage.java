@@ -48,6 +48,9 @@ public final class ConformancePackage {
    */
   public static final String BREAK_GLASS_EXTENSION = profileUrl("cypmh-break-glass");
 
+  /** Boolean extension on CarePlan: the transition plan was agreed with the young person. */
+  public static final String AGREED_EXTENSION = profileUrl("cypmh-agreed-with-young-person");
+
   /** Boolean extension on CarePlan: the young person agreed the plan. */
   public static final String AGREED_WITH_YOUNG_PERSON_EXTENSION =
       profileUrl("cypmh-agreed-with-young-person");

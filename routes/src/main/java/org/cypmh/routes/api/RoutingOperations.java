@@ -25,6 +25,7 @@ import org.cypmh.routes.routing.ReferralRouter;
 import org.cypmh.routes.routing.RouteFileStatus;
 import org.cypmh.routes.routing.RouteFiles;
 import org.cypmh.routes.routing.RoutingSession;
+import org.cypmh.routes.transitions.TransitionWatch;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -51,7 +52,8 @@ import org.springframework.stereotype.Component;
  *   <li>{@code GET $deliveries?referral=ServiceRequest/1}: each delivery of a referral, with its
  *       attempts;
  *   <li>{@code GET $dead-letters[?service=]} and {@code POST $replay?delivery=|service=};
- *   <li>{@code GET $route-files}: the last load outcome of every route file.
+ *   <li>{@code GET $route-files}: the last load outcome of every route file;
+ *   <li>{@code POST $transition-watch}: runs the transition watch now.
  * </ul>
  */
 @Component
@@ -67,6 +69,7 @@ public class RoutingOperations {
   private final ServiceDirectory directory;
   private final DaoRegistry daoRegistry;
   private final Clock clock;
+  private final TransitionWatch transitionWatch;
 
   RoutingOperations(
       ReferralRouter router,
@@ -76,7 +79,9 @@ public class RoutingOperations {
       ValueSetMembership terminology,
       ServiceDirectory directory,
       DaoRegistry daoRegistry,
-      Clock clock) {
+      Clock clock,
+      TransitionWatch transitionWatch) {
+    this.transitionWatch = transitionWatch;
     this.router = router;
     this.deliveries = deliveries;
     this.payloads = payloads;
@@ -210,6 +215,21 @@ public class RoutingOperations {
             service == null ? null : service.getValue());
     Parameters result = new Parameters();
     result.addParameter("replayed", new IntegerType(replayed));
+    return result;
+  }
+
+  /**
+   * Runs the transition watch now (it also runs on its schedule): how many young people are due or
+   * overdue, and how many Tasks this run created or flagged.
+   */
+  @Operation(name = "$transition-watch", idempotent = false)
+  public Parameters transitionWatch() {
+    TransitionWatch.Outcome outcome = transitionWatch.run();
+    Parameters result = new Parameters();
+    result.addParameter("due", new IntegerType(outcome.due()));
+    result.addParameter("overdue", new IntegerType(outcome.overdue()));
+    result.addParameter("created", new IntegerType(outcome.created()));
+    result.addParameter("flaggedOverdue", new IntegerType(outcome.flaggedOverdue()));
     return result;
   }
 

@@ -326,6 +326,23 @@ public class Deliveries {
     return typed.setMaxResults(1000).getResultList();
   }
 
+  /**
+   * Every referral delivery a partner accepted, oldest first, read in its own transaction: the
+   * young people whose care some service has taken on.
+   */
+  public List<Delivery> deliveredReferrals() {
+    return transaction.execute(
+        tx ->
+            entityManager
+                .createQuery(
+                    "from Delivery d where d.status = :delivered"
+                        + " and (d.kind is null or d.kind = :referral) order by d.id",
+                    Delivery.class)
+                .setParameter("delivered", Status.DELIVERED)
+                .setParameter("referral", Delivery.Kind.REFERRAL)
+                .getResultList());
+  }
+
   /** Every delivery of a referral (versionless id), oldest first. */
   public List<Delivery> ofReferral(String referral) {
     return entityManager

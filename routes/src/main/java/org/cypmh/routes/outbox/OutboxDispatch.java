@@ -24,6 +24,7 @@ import org.cypmh.routes.routing.PlannedShare;
 import org.cypmh.routes.routing.ReferralRouter;
 import org.cypmh.routes.routing.RoutingSession;
 import org.cypmh.routes.sharing.InterventionSummaries;
+import org.cypmh.routes.sharing.TransitionPlanSharing;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -59,6 +60,7 @@ class OutboxDispatch {
   private final ValueSetMembership terminology;
   private final YoungPersonLock youngPerson;
   private final InterventionSummaries interventions;
+  private final TransitionPlanSharing transitionPlans;
 
   OutboxDispatch(
       OutboxClaims claims,
@@ -71,7 +73,8 @@ class OutboxDispatch {
       ConsentCheck consent,
       ValueSetMembership terminology,
       YoungPersonLock youngPerson,
-      InterventionSummaries interventions) {
+      InterventionSummaries interventions,
+      TransitionPlanSharing transitionPlans) {
     this.claims = claims;
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -84,6 +87,7 @@ class OutboxDispatch {
     this.terminology = terminology;
     this.youngPerson = youngPerson;
     this.interventions = interventions;
+    this.transitionPlans = transitionPlans;
   }
 
   /** Claims the events due now, for this node. */
@@ -111,7 +115,13 @@ class OutboxDispatch {
     }
     OutboxEvent event = pending.get();
     if (event.type() == OutboxEvent.Type.INTERVENTION_RECORDED) {
-      return shareInterventions(event);
+      Set<OutboxEvent> group = new LinkedHashSet<>(List.of(event));
+      group.addAll(claims.lockGroup(event));
+      return share(
+          event, group, interventions.plan(group.stream().map(OutboxEvent::focus).toList()));
+    }
+    if (event.type() == OutboxEvent.Type.TRANSITION_PLAN_AGREED) {
+      return share(event, Set.of(event), transitionPlans.plan(event.focus()));
     }
     if (event.type() == OutboxEvent.Type.CONSENT_CHANGED) {
       reconsider(event.focus());
@@ -143,17 +153,16 @@ class OutboxDispatch {
   }
 
   /**
-   * A group of recorded interventions (one young person's, one summary period) goes out as one
-   * summary per destination; the whole group is done in this transaction.
+   * Records the gateway shares (a group of recorded interventions, one young person's in one
+   * summary period; an agreed transition plan) go out as one delivery per destination; the whole
+   * group is done in this transaction.
    */
-  private List<Long> shareInterventions(OutboxEvent event) {
-    Set<OutboxEvent> group = new LinkedHashSet<>(List.of(event));
-    group.addAll(claims.lockGroup(event));
-    List<PlannedShare> shares = interventions.plan(group.stream().map(OutboxEvent::focus).toList());
+  private List<Long> share(OutboxEvent event, Set<OutboxEvent> group, List<PlannedShare> shares) {
     String patient = shares.isEmpty() ? null : shares.get(0).record().patientId();
     List<Long> toSend = deliveries.storeShares(event.id(), event.focus(), shares);
-    feedback.decided("intervention-recorded", event.focus(), null, patient, shares);
-    interventions.recordDecisions(shares, "sharing");
+    feedback.decided(
+        event.type().name().toLowerCase().replace('_', '-'), event.focus(), null, patient, shares);
+    shares.forEach(p -> consent.record(p.record(), p.destination(), p.consent(), "sharing"));
     group.forEach(OutboxEvent::done);
     return toSend;
   }

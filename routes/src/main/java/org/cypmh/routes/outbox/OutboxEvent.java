@@ -38,7 +38,12 @@ public class OutboxEvent {
      * A brief intervention (the focus, a Procedure version) was recorded or changed: shared with
      * the young person's CAMHS service and GP in a summary with the other events of its group.
      */
-    INTERVENTION_RECORDED
+    INTERVENTION_RECORDED,
+    /**
+     * A transition care plan (the focus, a CarePlan version) agreed with the young person was
+     * stored or changed: shared with the adult services it names and the GP.
+     */
+    TRANSITION_PLAN_AGREED
   }
 
   /** Where the routing engine is with it. */

@@ -106,14 +106,9 @@ public class InterventionSummaries {
     return shares;
   }
 
-  /** Records the consent decisions acted on, in the caller's (routing) transaction. */
-  public void recordDecisions(List<PlannedShare> shares, String context) {
-    shares.forEach(s -> consent.record(s.record(), s.destination(), s.consent(), context));
-  }
-
   /**
-   * A young person's consent changed: each summary of theirs not yet sent is decided again, and
-   * sent if the new consent permits it.
+   * A young person's consent changed: each shared record of theirs not yet sent (intervention
+   * summaries, transition plans) is decided again, and sent if the new consent permits it.
    */
   public void reconsider(String patient) {
     List<Delivery> withheld = deliveries.sharesOfPatient(patient, Delivery.Status.WITHHELD);
@@ -129,7 +124,10 @@ public class InterventionSummaries {
       if (service.isEmpty()) {
         continue;
       }
-      SharedRecord record = new SharedRecord(stored, "Procedure", recordsIn(held.payload()));
+      List<Resource> records = recordsIn(held.payload());
+      SharedRecord record =
+          new SharedRecord(
+              stored, records.isEmpty() ? "Procedure" : records.get(0).fhirType(), records);
       ConsentDecision decision = consent.decide(record, service.get());
       if (decision.permitted() || !decision.rule().equals(held.consentRule())) {
         consent.record(record, service.get(), decision, "reconsidered");
