@@ -16,16 +16,20 @@ import jakarta.annotation.PostConstruct;
 import org.cypmh.routes.delivery.Deliveries;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
 /**
- * R4 Subscriptions on Task (rest-hook): every stored change of a Task that matches an active
- * subscription's criteria becomes a durable notification delivery, in the transaction that changes
- * the Task, sent and retried like a referral. HAPI's own rest-hook delivery is not used: it queues
- * in memory and gives up after about a minute (hapi-fhir #6002).
+ * R4 Subscriptions on Task and CarePlan (rest-hook): every stored change of a Task or care plan
+ * that matches an active subscription's criteria (for care plans, only a subscribing GP practice's
+ * own patients, consent permitting: {@link CarePlanSubscribers}) becomes a durable notification
+ * delivery, in the transaction that changes the Task, sent and retried like a referral. HAPI's own
+ * rest-hook delivery is not used: it queues in memory and gives up after about a minute (hapi-fhir
+ * #6002).
  *
  * <p>A subscriber endpoint that requires a client certificate names the configured credentials with
  * the same extension as a directory Endpoint ({@link ServiceDirectory#CREDENTIALS_EXTENSION}).
@@ -41,18 +45,21 @@ class TaskChangeNotifications {
   private final SearchParamMatcher matcher;
   private final Deliveries deliveries;
   private final FhirContext fhirContext;
+  private final CarePlanSubscribers carePlanSubscribers;
 
   TaskChangeNotifications(
       IInterceptorService storageInterceptors,
       DaoRegistry daoRegistry,
       SearchParamMatcher matcher,
       Deliveries deliveries,
-      FhirContext fhirContext) {
+      FhirContext fhirContext,
+      CarePlanSubscribers carePlanSubscribers) {
     this.storageInterceptors = storageInterceptors;
     this.daoRegistry = daoRegistry;
     this.matcher = matcher;
     this.deliveries = deliveries;
     this.fhirContext = fhirContext;
+    this.carePlanSubscribers = carePlanSubscribers;
   }
 
   @PostConstruct
@@ -71,9 +78,10 @@ class TaskChangeNotifications {
   }
 
   private void notifySubscribers(IBaseResource resource) {
-    if (!(resource instanceof Task task)) {
+    if (!(resource instanceof Task) && !(resource instanceof CarePlan)) {
       return;
     }
+    Resource changed = (Resource) resource;
     SearchParameterMap live = SearchParameterMap.newSynchronous();
     live.add(
         Subscription.SP_STATUS,
@@ -90,15 +98,17 @@ class TaskChangeNotifications {
             .getAllResources()) {
       Subscription subscription = (Subscription) found;
       if (subscription.getChannel().getType() != SubscriptionChannelType.RESTHOOK
-          || !subscription.getCriteria().startsWith("Task")) {
+          || !subscription.getCriteria().startsWith(changed.fhirType())) {
         continue;
       }
       InMemoryMatchResult match =
-          matcher.match(subscription.getCriteria(), task, new SystemRequestDetails());
-      if (match.matched()) {
+          matcher.match(subscription.getCriteria(), changed, new SystemRequestDetails());
+      if (match.matched()
+          && (!(changed instanceof CarePlan plan)
+              || carePlanSubscribers.mayNotify(subscription, plan))) {
         String payload =
             subscription.getChannel().hasPayload()
-                ? fhirContext.newJsonParser().encodeResourceToString(task)
+                ? fhirContext.newJsonParser().encodeResourceToString(changed)
                 : "";
         deliveries.notifySubscriber(
             subscription.getIdElement().toUnqualifiedVersionless().getValue(),
@@ -109,7 +119,7 @@ class TaskChangeNotifications {
                     .getValue()
                     .primitiveValue()
                 : null,
-            task.getIdElement().toUnqualified().getValue(),
+            changed.getIdElement().toUnqualified().getValue(),
             payload);
       }
     }

@@ -114,9 +114,13 @@ class TransitionTest extends RoutingBehaviourSupport {
     CarePlan received = plansReceived("/adult-cmht/fhir", plan).get(0);
     assertThat(received.getExtensionByUrl(AGREED).getValue().primitiveValue()).isEqualTo("true");
     assertThat(received.getSubject().getReference()).startsWith("urn:uuid:");
-    assertThat(deliveryStatuses(plan))
-        .containsEntry("adult-cmht", "DELIVERED")
-        .containsEntry("riverside-surgery-gp", "DELIVERED");
+    await()
+        .atMost(DELIVERY)
+        .untilAsserted(
+            () ->
+                assertThat(deliveryStatuses(plan))
+                    .containsEntry("adult-cmht", "DELIVERED")
+                    .containsEntry("riverside-surgery-gp", "DELIVERED"));
   }
 
   @Test
@@ -136,6 +140,74 @@ class TransitionTest extends RoutingBehaviourSupport {
     assertThat(plansReceived("/riverside-surgery/fhir", gpRefused)).isEmpty();
     assertThat(deliveryStatuses(notAgreed)).isEmpty();
     assertThat(plansReceived("/adult-cmht/fhir", notAgreed)).isEmpty();
+  }
+
+  @Test
+  void aGpSubscribedToCarePlansIsToldOnlyOfItsOwnPatientsPlansItMayHave() {
+    String hook = "/gp-" + java.util.UUID.randomUUID() + "/notify";
+    PartnerNetwork.PARTNERS
+        .server()
+        .stubFor(
+            com.github.tomakehurst.wiremock.client.WireMock.post(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(hook))
+                .willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)));
+    HttpResponse<String> subscribed =
+        gateway.send(
+            gateway
+                .request("/fhir/Subscription")
+                .header("Content-Type", "application/fhir+json")
+                .header("Accept", "application/fhir+json")
+                .header("NHSD-End-User-Organisation-ODS", GP_ODS)
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        GatewayClient.FHIR
+                            .newJsonParser()
+                            .encodeResourceToString(carePlanSubscription(hook)))));
+    assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
+    assertThat(gateway.post("/fhir/Subscription", carePlanSubscription(hook)).statusCode())
+        .as("an operator cannot subscribe to every care plan")
+        .isEqualTo(422);
+
+    String ownPatient =
+        storePlan(withCamhs(LocalDate.now(ENGLAND).minusYears(17).minusMonths(8)), true);
+    String refusing =
+        storePlan(withCamhs(LocalDate.now(ENGLAND).minusYears(17).minusMonths(8), GP_ODS), true);
+    String notRegistered = storePlan(false).carePlan();
+
+    await()
+        .atMost(DELIVERY)
+        .untilAsserted(() -> assertThat(notifiedPlans(hook)).contains(ownPatient));
+    assertThat(notifiedPlans(hook)).doesNotContain(refusing, notRegistered);
+  }
+
+  private static org.hl7.fhir.r4.model.Subscription carePlanSubscription(String hook) {
+    org.hl7.fhir.r4.model.Subscription subscription = new org.hl7.fhir.r4.model.Subscription();
+    subscription.setStatus(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.REQUESTED);
+    subscription.setReason("Transition plans of our registered patients");
+    subscription.setCriteria("CarePlan?status=active");
+    subscription
+        .getChannel()
+        .setType(org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType.RESTHOOK)
+        .setEndpoint(PartnerNetwork.PARTNERS.baseUrl() + hook)
+        .setPayload("application/fhir+json");
+    subscription.addExtension(
+        "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials",
+        new org.hl7.fhir.r4.model.StringType("demo-partners"));
+    return subscription;
+  }
+
+  private static List<String> notifiedPlans(String hook) {
+    return PartnerNetwork.PARTNERS.server().getAllServeEvents().stream()
+        .map(e -> e.getRequest())
+        .filter(r -> r.getUrl().equals(hook))
+        .map(
+            r ->
+                GatewayClient.FHIR
+                    .newJsonParser()
+                    .parseResource(CarePlan.class, r.getBodyAsString()))
+        .map(p -> p.getIdElement().toUnqualifiedVersionless().getValue())
+        .toList();
   }
 
   // --- young people with CAMHS ------------------------------------------------------------------
@@ -228,9 +300,11 @@ class TransitionTest extends RoutingBehaviourSupport {
         .toList();
   }
 
+  /** The plan's deliveries to directory services (not subscription notifications), by service. */
   private Map<String, String> deliveryStatuses(String focus) {
     return parameters("/fhir/$deliveries?referral=" + focus).getParameter().stream()
         .map(RoutingBehaviourSupport::flat)
+        .filter(d -> !d.get("serviceId").startsWith("Subscription/"))
         .collect(
             Collectors.toMap(d -> d.get("serviceId"), d -> d.get("status"), (a, b) -> a + "," + b));
   }
