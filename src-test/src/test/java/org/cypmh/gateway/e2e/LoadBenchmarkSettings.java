@@ -28,6 +28,8 @@ import java.util.Set;
  * @param roundLeg length of one gateway's leg in a comparison round
  * @param storedReferrals referrals stored before the GP pulls are measured
  * @param seedBundle referrals per seeding transaction Bundle
+ * @param seedLimit longest time spent storing them; what is not stored by then is left out and
+ *     reported (the GP pulls are then measured on fewer referrals, as the result says)
  * @param pullClients closed-loop GP clients pulling care plans
  * @param pullPhase length of the measured GP-pull phase
  * @param jfr record the compared gateways with Java Flight Recorder and attribute their CPU
@@ -45,6 +47,7 @@ record LoadBenchmarkSettings(
     Duration roundLeg,
     int storedReferrals,
     int seedBundle,
+    Duration seedLimit,
     int pullClients,
     Duration pullPhase,
     boolean jfr,
@@ -61,9 +64,10 @@ record LoadBenchmarkSettings(
     DEFAULTS.put("rates", "10,50,100");
     DEFAULTS.put("delivery-rate", "20");
     DEFAULTS.put("rounds", "3");
-    DEFAULTS.put("round-leg", "40");
+    DEFAULTS.put("round-leg", "30");
     DEFAULTS.put("stored-referrals", "100000");
     DEFAULTS.put("seed-bundle", "100");
+    DEFAULTS.put("seed-limit", "360");
     DEFAULTS.put("pull-clients", "4");
     DEFAULTS.put("pull-phase", "60");
     DEFAULTS.put("jfr", "true");
@@ -94,6 +98,7 @@ record LoadBenchmarkSettings(
         seconds(values.get("round-leg")),
         Integer.parseInt(values.get("stored-referrals")),
         Integer.parseInt(values.get("seed-bundle")),
+        seconds(values.get("seed-limit")),
         Integer.parseInt(values.get("pull-clients")),
         seconds(values.get("pull-phase")),
         Boolean.parseBoolean(values.get("jfr")),
@@ -118,6 +123,7 @@ record LoadBenchmarkSettings(
     map.put("roundLegSeconds", roundLeg.toSeconds());
     map.put("storedReferrals", storedReferrals);
     map.put("seedBundle", seedBundle);
+    map.put("seedLimitSeconds", seedLimit.toSeconds());
     map.put("pullClients", pullClients);
     map.put("pullPhaseSeconds", pullPhase.toSeconds());
     map.put("jfr", jfr);

@@ -1,6 +1,7 @@
 package org.cypmh.gateway.e2e;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,8 +24,11 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 final class StoredReferralsSeed {
 
-  /** Referrals stored, those refused (their Bundle failed), young people with a care plan, time. */
-  record Seeded(int referrals, int failed, List<String> withCarePlan, double seconds) {
+  /**
+   * Referrals stored, refused (their Bundle failed), not sent (the time limit came first), young
+   * people with a care plan, and the time it took.
+   */
+  record Seeded(int referrals, int failed, int notSent, List<String> withCarePlan, double seconds) {
 
     double referralsPerSecond() {
       return seconds > 0 ? referrals / seconds : 0;
@@ -35,18 +39,30 @@ final class StoredReferralsSeed {
 
   private StoredReferralsSeed() {}
 
-  static Seeded seed(GatewayClient gateway, int referrals, int perBundle, int clients)
+  /**
+   * Stores {@code referrals} in Bundles of {@code perBundle}, {@code clients} at a time; Bundles
+   * not yet sent when {@code timeLimit} has passed are left out (and counted), so a slow machine
+   * still finishes the run.
+   */
+  static Seeded seed(
+      GatewayClient gateway, int referrals, int perBundle, int clients, Duration timeLimit)
       throws InterruptedException {
     List<String> withCarePlan = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger stored = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
+    AtomicInteger notSent = new AtomicInteger();
     AtomicLong lastReport = new AtomicLong(System.nanoTime());
     long start = System.nanoTime();
+    long deadline = start + timeLimit.toNanos();
     ExecutorService senders = Executors.newFixedThreadPool(clients);
     for (int from = 0; from < referrals; from += perBundle) {
       int size = Math.min(perBundle, referrals - from);
       senders.execute(
           () -> {
+            if (System.nanoTime() > deadline) {
+              notSent.addAndGet(size);
+              return;
+            }
             List<String> planned = new ArrayList<>();
             Bundle bundle = bundle(size, planned);
             HttpResponse<String> response = gateway.post("/fhir", bundle);
@@ -72,7 +88,11 @@ final class StoredReferralsSeed {
     senders.shutdown();
     senders.awaitTermination(6, TimeUnit.HOURS);
     return new Seeded(
-        stored.get(), failed.get(), List.copyOf(withCarePlan), (System.nanoTime() - start) / 1e9);
+        stored.get(),
+        failed.get(),
+        notSent.get(),
+        List.copyOf(withCarePlan),
+        (System.nanoTime() - start) / 1e9);
   }
 
   /**

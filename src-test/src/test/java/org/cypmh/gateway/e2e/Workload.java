@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -74,6 +75,7 @@ final class Workload {
   private final YoungPeopleOnFile referred = new YoungPeopleOnFile(20_000);
   private final YoungPeopleOnFile inTransition = new YoungPeopleOnFile(5_000);
   private final YoungPeopleOnFile withCarePlan = new YoungPeopleOnFile(100_000);
+  private final AtomicLong pullsFindingCarePlan = new AtomicLong();
 
   Workload(GatewayClient gateway, Mix mix) {
     this.gateway = gateway;
@@ -83,6 +85,14 @@ final class Workload {
   /** A young person stored some other way (seeding) whose care plan GPs may pull. */
   void hasCarePlan(String nhsNumber) {
     withCarePlan.add(new YoungPerson(nhsNumber, null, null));
+  }
+
+  /**
+   * GP pulls answered with at least one CarePlan since the last call (a pull of a young person
+   * without one, or one consent withholds, finds none).
+   */
+  long takePullsFindingCarePlan() {
+    return pullsFindingCarePlan.getAndSet(0);
   }
 
   Operation next() {
@@ -152,7 +162,11 @@ final class Workload {
                     .header("Accept", "application/fhir+json")
                     .header("NHSD-End-User-Organisation-ODS", GP_ODS)
                     .GET()),
-        response -> {});
+        response -> {
+          if (response.body().contains("\"resourceType\":\"CarePlan\"")) {
+            pullsFindingCarePlan.incrementAndGet();
+          }
+        });
   }
 
   private static Optional<YoungPerson> stored(HttpResponse<String> response, String nhsNumber) {
