@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * How referrals are routed and delivered ({@code routes.*}).
  *
+ * @param enabled route and deliver accepted referrals (default true); {@code false} only for the
+ *     load benchmark's bare-HAPI comparison, never in a deployment: referrals are then stored
+ *     without a tracking Task or outbox event, and nothing is delivered
  * @param folder folder of route files ({@code *.yaml}, Camel YAML DSL) and directory files ({@code
  *     directory/*.json}); watched, so a changed route file takes effect without restart. Empty (the
  *     default): the packaged demo routes and directory.
@@ -26,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("routes")
 public record RoutesProperties(
+    @DefaultValue("true") boolean enabled,
     Path folder,
     @Valid @NotNull Outbox outbox,
     @Valid @NotNull Delivery delivery,

@@ -13,6 +13,7 @@ import org.cypmh.routes.outbox.OutboxEvent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +26,7 @@ import org.springframework.stereotype.Component;
  * transaction Bundle or by the gateway itself count too.
  */
 @Component
+@ConditionalOnProperty(name = "gateway.consent.enabled", matchIfMissing = true)
 class ConsentChanges {
 
   private final IInterceptorService storageInterceptors;

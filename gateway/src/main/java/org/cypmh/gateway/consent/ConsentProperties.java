@@ -11,6 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The consent policy: what each kind of recipient may rely on when no Consent resource decides.
  *
+ * @param enabled decide consent on routing and filter partner reads (default true); {@code false}
+ *     only for the load benchmark's bare-HAPI comparison, never in a deployment
  * @param sectors basis per recipient sector (the {@code sector} property of the service type in
  *     {@code cypmh-service-type}: {@code cyp-nhs}, {@code adult-nhs}, {@code primary-care}, {@code
  *     vcse}, {@code youth-justice}, {@code education}); a sector not listed needs an explicit
@@ -23,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gateway.consent")
 public record ConsentProperties(
+    @DefaultValue("true") boolean enabled,
     @NotNull Map<String, Basis> sectors,
     @DefaultValue Map<String, Basis> serviceTypes,
     @Valid @NotNull Restricted restricted,

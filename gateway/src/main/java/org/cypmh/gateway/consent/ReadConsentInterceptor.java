@@ -2,6 +2,7 @@ package org.cypmh.gateway.consent;
 
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,6 +11,7 @@ import org.springframework.stereotype.Component;
  * as if it did not exist.
  */
 @Component
+@ConditionalOnProperty(name = "gateway.consent.enabled", matchIfMissing = true)
 class ReadConsentInterceptor extends ConsentInterceptor implements FhirServerInterceptor {
 
   ReadConsentInterceptor(ReadConsent readConsent) {

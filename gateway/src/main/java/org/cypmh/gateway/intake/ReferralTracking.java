@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.outbox.OutboxEvent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Reference;
@@ -45,17 +46,20 @@ class ReferralTracking implements FhirServerInterceptor {
 
   private final DaoRegistry daoRegistry;
   private final Clock clock;
+  // Off only in the benchmark's bare-HAPI comparison: nothing would route the events.
+  private final boolean routing;
 
   @PersistenceContext private EntityManager entityManager;
 
-  ReferralTracking(DaoRegistry daoRegistry, Clock clock) {
+  ReferralTracking(DaoRegistry daoRegistry, Clock clock, RoutesProperties routes) {
     this.daoRegistry = daoRegistry;
     this.clock = clock;
+    this.routing = routes.enabled();
   }
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
   void created(IBaseResource resource, RequestDetails request) {
-    if (!(resource instanceof ServiceRequest referral)) {
+    if (!routing || !(resource instanceof ServiceRequest referral)) {
       return;
     }
     String taskId =
@@ -73,7 +77,7 @@ class ReferralTracking implements FhirServerInterceptor {
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
   void updated(IBaseResource previous, IBaseResource current, RequestDetails request) {
-    if (!(current instanceof ServiceRequest referral)) {
+    if (!routing || !(current instanceof ServiceRequest referral)) {
       return;
     }
     boolean cancelled =

@@ -12,6 +12,7 @@ import org.cypmh.routes.outbox.OutboxEvent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Procedure;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * one summary period form a group, due when the period ends, so they travel as one summary.
  */
 @Component
+@ConditionalOnProperty(name = "routes.enabled", matchIfMissing = true)
 class InterventionTracking implements FhirServerInterceptor {
 
   private final Clock clock;

@@ -12,6 +12,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Extension;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * young person's GP. A plan not (yet) agreed goes nowhere.
  */
 @Component
+@ConditionalOnProperty(name = "routes.enabled", matchIfMissing = true)
 class TransitionPlanTracking implements FhirServerInterceptor {
 
   private final Clock clock;

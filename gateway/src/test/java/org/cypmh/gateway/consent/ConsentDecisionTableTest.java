@@ -96,6 +96,7 @@ class ConsentDecisionTableTest {
   private final ConsentRules rules =
       new ConsentRules(
           new ConsentProperties(
+              true,
               Map.of(
                   "cyp-nhs", Basis.IMPLIED,
                   "adult-nhs", Basis.IMPLIED,

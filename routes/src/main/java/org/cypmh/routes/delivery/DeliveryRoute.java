@@ -8,6 +8,7 @@ import org.cypmh.routes.delivery.DeliverySender.PartnerRefused;
 import org.cypmh.routes.delivery.DeliverySender.PartnerUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
  * becomes a dead letter.
  */
 @Component
+@ConditionalOnProperty(name = "routes.enabled", matchIfMissing = true)
 class DeliveryRoute extends RouteBuilder {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryRoute.class);

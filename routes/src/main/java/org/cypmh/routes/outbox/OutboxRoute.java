@@ -7,6 +7,7 @@ import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.delivery.DeliveryQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Component;
  * to this node's delivery queue.
  */
 @Component
+@ConditionalOnProperty(name = "routes.enabled", matchIfMissing = true)
 class OutboxRoute extends RouteBuilder {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRoute.class);

@@ -4,12 +4,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /** Runs the transition watch on every node, every {@code routes.transitions.watch-interval}. */
 @Component
+@ConditionalOnProperty(name = "routes.enabled", matchIfMissing = true)
 class TransitionWatchRoute extends RouteBuilder {
 
   static final String ROUTE_ID = "gateway-transition-watch";

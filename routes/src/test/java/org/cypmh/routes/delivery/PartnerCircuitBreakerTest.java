@@ -36,6 +36,7 @@ class PartnerCircuitBreakerTest {
     camel.start();
     RoutesProperties properties =
         new RoutesProperties(
+            true,
             null,
             new RoutesProperties.Outbox(
                 Duration.ofSeconds(1), 20, 2, Duration.ofMinutes(1), Duration.ofSeconds(30)),

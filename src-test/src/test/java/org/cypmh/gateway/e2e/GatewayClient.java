@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
@@ -20,11 +21,21 @@ final class GatewayClient {
   static final FhirContext FHIR = FhirContext.forR4Cached();
 
   private final String baseUrl;
+  private final Duration timeout;
   private final HttpClient http = HttpClient.newHttpClient();
   private final IGenericClient fhir;
 
   GatewayClient(int port) {
-    this.baseUrl = "http://localhost:" + port;
+    this("http://localhost:" + port, null);
+  }
+
+  /**
+   * A client of the gateway at {@code baseUrl} (without {@code /fhir}) whose raw requests give up
+   * after {@code timeout} (none if null), so a load driver's client is never stuck on one answer.
+   */
+  GatewayClient(String baseUrl, Duration timeout) {
+    this.baseUrl = baseUrl;
+    this.timeout = timeout;
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     this.fhir = FHIR.newRestfulGenericClient(baseUrl + "/fhir");
   }
@@ -45,7 +56,8 @@ final class GatewayClient {
   }
 
   HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+    return timeout == null ? request : request.timeout(timeout);
   }
 
   HttpResponse<String> get(String path) {

@@ -26,6 +26,7 @@ final class GatewayProcess implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private Duration startUp;
 
   private GatewayProcess(Process process, int port) {
     this.process = process;
@@ -33,6 +34,15 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   static GatewayProcess start(Path dataDir, Path log, String... settings) throws IOException {
+    return start(dataDir, log, List.of(), settings);
+  }
+
+  /**
+   * Starts the gateway with extra JVM options (e.g. a flight recording) before {@code -jar}, and
+   * waits until it is ready.
+   */
+  static GatewayProcess start(Path dataDir, Path log, List<String> jvmOptions, String... settings)
+      throws IOException {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(
           "Build the gateway first (mvn package): " + JAR + " is missing");
@@ -40,13 +50,14 @@ final class GatewayProcess implements AutoCloseable {
     int port = freePort();
     List<String> command =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-jar",
-                JAR.toString(),
-                "--server.port=" + port,
-                "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-jar",
+            JAR.toString(),
+            "--server.port=" + port,
+            "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
     for (String setting : settings) {
       command.add("--" + setting);
     }
@@ -55,13 +66,31 @@ final class GatewayProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+    long launched = System.nanoTime();
     GatewayProcess gateway = new GatewayProcess(process, port);
-    gateway.awaitReady();
+    try {
+      gateway.awaitReady();
+    } catch (RuntimeException e) {
+      // Never leave a half-started gateway behind the caller's back.
+      process.destroyForcibly();
+      throw e;
+    }
+    gateway.startUp = Duration.ofNanos(System.nanoTime() - launched);
     return gateway;
   }
 
   int port() {
     return port;
+  }
+
+  /** Operating-system process id, e.g. to read its memory from {@code /proc}. */
+  long pid() {
+    return process.pid();
+  }
+
+  /** From launching the JVM until the readiness probe first answered 200. */
+  Duration startUp() {
+    return startUp;
   }
 
   /** SIGKILL: no shutdown hooks, no graceful close, in-flight requests cut off. */
@@ -87,8 +116,9 @@ final class GatewayProcess implements AutoCloseable {
         HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/actuator/health/readiness"))
             .build();
+    // Generous: a busy 2-core machine has been seen to take over two minutes.
     await()
-        .atMost(Duration.ofMinutes(3))
+        .atMost(Duration.ofMinutes(5))
         .pollInterval(Duration.ofMillis(500))
         .ignoreExceptions()
         .until(

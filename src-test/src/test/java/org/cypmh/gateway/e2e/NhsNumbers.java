@@ -1,24 +1,32 @@
 package org.cypmh.gateway.e2e;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Valid (modulus 11) NHS numbers for fixtures; each call gives a different young person. */
+/**
+ * Valid (modulus 11) NHS numbers for fixtures; each call gives a different young person. Numbers
+ * are taken in turn from a random point of the test range, so a JVM gets about 900,000 before one
+ * repeats (the load benchmark stores a hundred thousand young people in one run).
+ */
 final class NhsNumbers {
 
   static final String SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
+
+  // The 999 range is reserved for test data and never issued to a real person.
+  private static final int PREFIX = 999_000_000;
+  private static final int RANGE = 1_000_000;
+  private static final AtomicInteger NEXT =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(RANGE));
 
   private NhsNumbers() {}
 
   static String next() {
     while (true) {
-      // The 999 range is reserved for test data and never issued to a real person.
-      StringBuilder digits = new StringBuilder("999");
-      for (int i = 0; i < 6; i++) {
-        digits.append(ThreadLocalRandom.current().nextInt(10));
-      }
-      int checkDigit = checkDigit(digits);
+      String nineDigits = Integer.toString(PREFIX + Math.floorMod(NEXT.getAndIncrement(), RANGE));
+      int checkDigit = checkDigit(nineDigits);
+      // A remainder giving 10 has no check digit: that number is never issued.
       if (checkDigit < 10) {
-        return digits.append(checkDigit).toString();
+        return nineDigits + checkDigit;
       }
     }
   }

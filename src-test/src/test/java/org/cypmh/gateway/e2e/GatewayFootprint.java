@@ -1,0 +1,95 @@
+package org.cypmh.gateway.e2e;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A gateway's memory while under load: heap in use (the actuator's Prometheus {@code
+ * jvm_memory_used_bytes}, area heap, summed over pools) sampled every second, and the process's
+ * resident set peak ({@code VmHWM} in {@code /proc/<pid>/status}, the kernel's high-water mark
+ * since start). Without a local process id (a gateway already running elsewhere) RSS is unknown.
+ */
+final class GatewayFootprint implements AutoCloseable {
+
+  /** Peak heap since the last reset and peak RSS since start, in MiB; -1 when unknown. */
+  record Peaks(long heapMb, long rssMb) {}
+
+  private static final long MIB = 1024 * 1024;
+
+  private final GatewayClient gateway;
+  private final Long pid;
+  private final AtomicLong heapPeak = new AtomicLong(-1);
+  private final ScheduledExecutorService sampler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "footprint-sampler");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  GatewayFootprint(GatewayClient gateway, Long pid) {
+    this.gateway = gateway;
+    this.pid = pid;
+    sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+  }
+
+  /** Starts a new heap peak (a new phase). */
+  void reset() {
+    heapPeak.set(-1);
+    sample();
+  }
+
+  Peaks peaks() {
+    sample();
+    return new Peaks(heapPeak.get() < 0 ? -1 : heapPeak.get() / MIB, rssPeakMb());
+  }
+
+  private void sample() {
+    try {
+      HttpResponse<String> metrics =
+          gateway.send(
+              gateway.request("/actuator/prometheus").header("Accept", "text/plain").GET());
+      if (metrics.statusCode() != 200) {
+        return;
+      }
+      double heap = 0;
+      for (String line : metrics.body().split("\n")) {
+        if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+          heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      long used = (long) heap;
+      heapPeak.accumulateAndGet(used, Math::max);
+    } catch (RuntimeException e) {
+      // A missed sample (gateway busy or restarting) only makes the peak less precise.
+    }
+  }
+
+  private long rssPeakMb() {
+    if (pid == null) {
+      return -1;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", pid.toString(), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          // "VmHWM:   1234567 kB"
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException e) {
+      // The process has gone (or there is no /proc): unknown.
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    sampler.shutdownNow();
+  }
+}
