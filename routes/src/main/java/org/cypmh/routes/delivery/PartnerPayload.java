@@ -91,15 +91,7 @@ final class PartnerPayload {
       return bundle;
     }
     bundle.setType(BundleType.TRANSACTION);
-    Bundle.BundleEntryComponent patientEntry =
-        bundle.addEntry().setFullUrl(patientUrl).setResource(patient);
-    patientEntry.getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
-    nhsNumber(patient)
-        .ifPresent(
-            n ->
-                patientEntry
-                    .getRequest()
-                    .setIfNoneExist("identifier=" + NHS_NUMBER_SYSTEM + "|" + n));
+    addPatient(bundle, patientUrl, patient);
     Identifier id = outgoing.getIdentifierFirstRep();
     bundle
         .addEntry()
@@ -132,16 +124,7 @@ final class PartnerPayload {
     bundle.setIdentifier(
         new Identifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + idempotencyKey));
     String patientUrl = url("patient", idempotencyKey);
-    Patient patient = patient(record.patient());
-    Bundle.BundleEntryComponent patientEntry =
-        bundle.addEntry().setFullUrl(patientUrl).setResource(patient);
-    patientEntry.getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
-    nhsNumber(patient)
-        .ifPresent(
-            n ->
-                patientEntry
-                    .getRequest()
-                    .setIfNoneExist("identifier=" + NHS_NUMBER_SYSTEM + "|" + n));
+    addPatient(bundle, patientUrl, patient(record.patient()));
     for (Resource stored : record.resources()) {
       String id = stored.getIdElement().toUnqualifiedVersionless().getValue();
       Resource copy = selfContained(fhirContext, stored, record.patientId(), patientUrl);
@@ -188,6 +171,16 @@ final class PartnerPayload {
         .map(ServiceRequest.class::cast)
         .forEach(r -> r.getSupportingInfo().removeIf(ref -> removed.contains(ref.getReference())));
     return removed.size();
+  }
+
+  /** The young person, created at the partner only if no patient there has the NHS number. */
+  private static void addPatient(Bundle bundle, String patientUrl, Patient patient) {
+    Bundle.BundleEntryComponent entry =
+        bundle.addEntry().setFullUrl(patientUrl).setResource(patient);
+    entry.getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    nhsNumber(patient)
+        .ifPresent(
+            n -> entry.getRequest().setIfNoneExist("identifier=" + NHS_NUMBER_SYSTEM + "|" + n));
   }
 
   private static String url(String name, String idempotencyKey) {
