@@ -68,6 +68,8 @@ public record RoutesProperties(
    *     (default 50)
    * @param breakerOpenFor how long an open breaker refuses calls before testing the partner again
    *     (default 30 s)
+   * @param maxRetryAfter the longest wait a partner's {@code Retry-After} (on 429 or 503) can
+   *     impose before the next attempt; a longer one is cut to this (default 5 min)
    */
   public record Delivery(
       @NotNull Duration pollInterval,
@@ -79,7 +81,8 @@ public record RoutesProperties(
       @NotNull Duration maxRedeliveryDelay,
       @NotNull Duration lease,
       @DecimalMin("1") @Max(100) float breakerFailureRate,
-      @NotNull Duration breakerOpenFor) {}
+      @NotNull Duration breakerOpenFor,
+      @NotNull Duration maxRetryAfter) {}
 
   /**
    * @param keyStore PKCS12 file with the gateway's client key and certificate chain

@@ -13,6 +13,8 @@ import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.routes.api.AuditEventBuilder;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Coding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +23,10 @@ import org.springframework.stereotype.Component;
  * or failed request (any interaction, with the status and why), and a successful one BALP has no
  * pattern for (operations such as {@code $everything}, {@code $process-message}, {@code
  * $access-report}, capability and terminology requests). Recorded before the response goes out.
+ *
+ * <p>A request refused with 503 because the database is unreachable cannot be recorded there: it is
+ * logged instead (the audit trail lives in the database it could not reach), so the 503 still
+ * reaches the partner rather than a failure of its own audit record.
  */
 @Component
 @ConditionalOnProperty(name = "gateway.audit.enabled", matchIfMissing = true)
@@ -28,6 +34,8 @@ class UnrecordedRequests implements FhirServerInterceptor {
 
   static final String OPERATION_SYSTEM = "https://cypmh-gateway.org/fhir/CodeSystem/operation";
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+  private static final Logger log = LoggerFactory.getLogger(UnrecordedRequests.class);
 
   private final AuditTrail trail;
   private final Clock clock;
@@ -48,6 +56,12 @@ class UnrecordedRequests implements FhirServerInterceptor {
   @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
   boolean failed(RequestDetails request, BaseServerResponseException exception) {
     int status = exception.getStatusCode();
+    if (status == 503) {
+      log.atWarn()
+          .addKeyValue("requestId", request.getRequestId())
+          .log("request refused with 503 while the database is unreachable: not audited");
+      return true;
+    }
     record(
         request,
         status >= 500 ? AuditEventOutcome._8 : AuditEventOutcome._4,

@@ -239,6 +239,26 @@ public class Deliveries {
         tx -> DUE_DELIVERIES.claim(entityManager, max, now, now.plus(settings.lease())));
   }
 
+  /** The delivery if it is still pending (read only: nothing is locked or counted). */
+  Optional<Delivery> pending(long deliveryId) {
+    return transaction.execute(
+        tx ->
+            Optional.ofNullable(entityManager.find(Delivery.class, deliveryId))
+                .filter(d -> d.status() == Status.PENDING));
+  }
+
+  /** Keeps this node's lease on a delivery it is waiting to send. */
+  void extendLease(long deliveryId) {
+    transaction.executeWithoutResult(
+        tx -> {
+          Delivery delivery =
+              entityManager.find(Delivery.class, deliveryId, LockModeType.PESSIMISTIC_WRITE);
+          if (delivery != null && delivery.status() == Status.PENDING) {
+            delivery.leased(clock.instant().plus(settings.lease()));
+          }
+        });
+  }
+
   /**
    * Starts an attempt: counts it and extends this node's lease. Empty if the delivery is no longer
    * pending (delivered by another node, or dead).

@@ -1,9 +1,12 @@
 package org.cypmh.routes.delivery;
 
+import java.time.Duration;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.delivery.DeliverySender.PartnerPaused;
 import org.cypmh.routes.delivery.DeliverySender.PartnerRefused;
 import org.cypmh.routes.delivery.DeliverySender.PartnerUnavailable;
 import org.slf4j.Logger;
@@ -14,8 +17,12 @@ import org.springframework.stereotype.Component;
 /**
  * The gateway's own delivery pipeline (not editable in route files): deliveries queued by routing
  * and those found due by the poller (retries of abandoned leases, replays) are sent with Camel's
- * redelivery (exponential backoff); when retries run out, or the partner refuses, the delivery
- * becomes a dead letter.
+ * redelivery; when retries run out, or the partner refuses, the delivery becomes a dead letter.
+ *
+ * <p>Each wait is ours ({@link RedeliveryDelay}, handed to Camel in its redelivery-delay header):
+ * exponential backoff, or longer when the partner said {@code Retry-After}. So is the retry budget
+ * ({@code routes.delivery.max-redeliveries}, counted in an exchange property): only calls that were
+ * made count, not waits for an open circuit breaker, which Camel's own counter would include.
  */
 @Component
 @ConditionalOnProperty(name = "routes.enabled", matchIfMissing = true)
@@ -26,11 +33,16 @@ class DeliveryRoute extends RouteBuilder {
   private final RoutesProperties.Delivery settings;
   private final DeliverySender sender;
   private final Deliveries deliveries;
+  private final RedeliveryDelay delay;
+
+  /** Exchange property: attempts made so far in this exchange (calls and our own failures). */
+  static final String TRIES = "gatewayDeliveryTries";
 
   DeliveryRoute(RoutesProperties properties, DeliverySender sender, Deliveries deliveries) {
     this.settings = properties.delivery();
     this.sender = sender;
     this.deliveries = deliveries;
+    this.delay = new RedeliveryDelay(settings.redeliveryDelay(), settings.maxRedeliveryDelay());
   }
 
   @Override
@@ -52,21 +64,62 @@ class DeliveryRoute extends RouteBuilder {
         .process(this::deadLetter)
         .end()
         // A partner outage, and our own failures (database, storage), are retried the same way.
-        // Then an outage is a dead letter, and our own failure is left to the lease. Logged by
-        // class only: their messages can quote resource content.
-        .onException(PartnerUnavailable.class, Exception.class)
-        .maximumRedeliveries(settings.maxRedeliveries())
-        .redeliveryDelay(settings.redeliveryDelay().toMillis())
-        .useExponentialBackOff()
-        .backOffMultiplier(2)
-        .maximumRedeliveryDelay(settings.maxRedeliveryDelay().toMillis())
+        // Then an outage is a dead letter, and our own failure is left to the lease. An open
+        // breaker is waited out without limit (its partner is tried again when it half-opens).
+        // Logged by class only: their messages can quote resource content.
+        .onException(PartnerPaused.class, PartnerUnavailable.class, Exception.class)
+        .maximumRedeliveries(-1)
+        .retryWhile(this::withinBudget)
         .asyncDelayedRedelivery()
         .retryAttemptedLogLevel(LoggingLevel.OFF)
         .logExhausted(false)
         .handled(true)
         .process(this::exhausted)
         .end()
-        .process(e -> sender.attempt(e.getMessage().getBody(Long.class)));
+        .process(this::attempt);
+  }
+
+  /** One attempt; on failure, tells Camel how long to wait before the next. */
+  private void attempt(Exchange exchange) {
+    try {
+      sender.attempt(exchange.getIn().getBody(Long.class));
+    } catch (PartnerPaused paused) {
+      waitBeforeNext(exchange, paused.waitFor());
+      throw paused;
+    } catch (PartnerUnavailable unavailable) {
+      int tries = counted(exchange);
+      waitBeforeNext(exchange, delay.before(tries, unavailable.retryAfter()));
+      throw unavailable;
+    } catch (PartnerRefused refused) {
+      throw refused;
+    } catch (RuntimeException ours) {
+      int tries = counted(exchange);
+      waitBeforeNext(exchange, delay.before(tries, Optional.empty()));
+      throw ours;
+    }
+  }
+
+  private static int counted(Exchange exchange) {
+    int tries = exchange.getProperty(TRIES, 0, Integer.class) + 1;
+    exchange.setProperty(TRIES, tries);
+    return tries;
+  }
+
+  private static void waitBeforeNext(Exchange exchange, Duration wait) {
+    // Camel's redelivery takes this header over its own policy's delay.
+    exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+  }
+
+  /** Retried while the attempts made stay within the budget; an open breaker is always waited. */
+  private boolean withinBudget(Exchange exchange) {
+    Object caught =
+        exchange.getException() != null
+            ? exchange.getException()
+            : exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
+    if (caught instanceof PartnerPaused) {
+      return true;
+    }
+    return exchange.getProperty(TRIES, 0, Integer.class) <= settings.maxRedeliveries();
   }
 
   private void exhausted(Exchange exchange) {

@@ -1,6 +1,7 @@
 package org.cypmh.routes.delivery;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.cypmh.routes.directory.DirectoryService;
@@ -30,21 +31,37 @@ class DeliverySender {
     this.clock = clock;
   }
 
+  /**
+   * Makes one attempt, unless the destination's circuit breaker is open: then nothing is sent or
+   * counted, and {@link PartnerPaused} says how long to wait.
+   */
   void attempt(Long deliveryId) {
-    Optional<Delivery> started = deliveries.startAttempt(deliveryId);
+    Optional<Delivery> pending = deliveries.pending(deliveryId);
+    if (pending.isEmpty()) {
+      return;
+    }
+    PartnerEndpoint endpoint = endpointOf(pending.get());
+    if (endpoint != null) {
+      Optional<Duration> paused = client.reserve(endpoint);
+      if (paused.isPresent()) {
+        // The wait may be long: keep this node's claim on the delivery meanwhile.
+        deliveries.extendLease(deliveryId);
+        throw new PartnerPaused(endpoint.resourceId(), paused.get());
+      }
+    }
+    Optional<Delivery> started;
+    try {
+      started = deliveries.startAttempt(deliveryId);
+    } catch (RuntimeException e) {
+      release(endpoint);
+      throw e;
+    }
     if (started.isEmpty()) {
+      release(endpoint);
       return;
     }
     Delivery delivery = started.get();
     Instant start = clock.instant();
-    PartnerEndpoint endpoint =
-        delivery.address() != null
-            ? new PartnerEndpoint(
-                delivery.service(),
-                delivery.address(),
-                Connection.FHIR_REST,
-                delivery.credentials())
-            : directory.byId(delivery.serviceId()).map(DirectoryService::endpoint).orElse(null);
     PartnerResponse response =
         endpoint == null
             ? PartnerResponse.noAnswer(
@@ -57,19 +74,53 @@ class DeliverySender {
     }
     deliveries.failed(deliveryId, address, response, start);
     if (response.retryable()) {
-      throw new PartnerUnavailable(response.summary());
+      throw new PartnerUnavailable(response.summary(), response.askedToWait());
     }
     throw new PartnerRefused(response.summary());
+  }
+
+  private PartnerEndpoint endpointOf(Delivery delivery) {
+    return delivery.address() != null
+        ? new PartnerEndpoint(
+            delivery.service(), delivery.address(), Connection.FHIR_REST, delivery.credentials())
+        : directory.byId(delivery.serviceId()).map(DirectoryService::endpoint).orElse(null);
+  }
+
+  private void release(PartnerEndpoint endpoint) {
+    if (endpoint != null) {
+      client.release(endpoint);
+    }
   }
 
   void exhausted(Long deliveryId, Exception last) {
     deliveries.dead(deliveryId, last == null ? "unknown failure" : last.getMessage());
   }
 
-  /** No answer, or an answer that says try later. */
+  /** No answer, or an answer that says try later (perhaps when: {@code Retry-After}). */
   static final class PartnerUnavailable extends RuntimeException {
-    PartnerUnavailable(String summary) {
+    private final transient Optional<Duration> retryAfter;
+
+    PartnerUnavailable(String summary, Optional<Duration> retryAfter) {
       super(summary, null, false, false);
+      this.retryAfter = retryAfter;
+    }
+
+    Optional<Duration> retryAfter() {
+      return retryAfter;
+    }
+  }
+
+  /** Not attempted: the partner's circuit breaker is open. Not a failure of the delivery. */
+  static final class PartnerPaused extends RuntimeException {
+    private final transient Duration wait;
+
+    PartnerPaused(String endpoint, Duration wait) {
+      super("circuit breaker open for " + endpoint + ": not called", null, false, false);
+      this.wait = wait;
+    }
+
+    Duration waitFor() {
+      return wait;
     }
   }
 

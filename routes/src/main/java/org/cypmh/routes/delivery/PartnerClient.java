@@ -4,8 +4,13 @@ import ca.uhn.fhir.context.FhirContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -27,27 +32,41 @@ import org.springframework.stereotype.Component;
  * Sends one payload to one partner endpoint over Camel's HTTP component: the endpoint's client
  * certificate, timeouts, the idempotency key and BaRS headers, and a circuit breaker per endpoint
  * so that a partner that is down is not hammered and does not hold our threads.
+ *
+ * <p>A call is reserved first ({@link #reserve}): while an endpoint's breaker is open no call is
+ * made and the caller learns how long to wait, so that wait is not an attempt (nothing is sent,
+ * recorded or counted against the retry budget).
  */
 @Component
 class PartnerClient {
 
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String RETRY_AFTER = "Retry-After";
+
+  /** The wait when a breaker refuses a call but its open period is over (a test call is out). */
+  private static final Duration HALF_OPEN_WAIT = Duration.ofMillis(200);
 
   private final CamelContext camel;
   private final ProducerTemplate producer;
   private final FhirContext fhirContext;
   private final RoutesProperties properties;
   private final CircuitBreakerRegistry breakers;
+  private final Clock clock;
+
+  /** When each endpoint's breaker last opened, to say how long it stays open. */
+  private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
 
   PartnerClient(
       CamelContext camel,
       ProducerTemplate producer,
       FhirContext fhirContext,
-      RoutesProperties properties) {
+      RoutesProperties properties,
+      Clock clock) {
     this.camel = camel;
     this.producer = producer;
     this.fhirContext = fhirContext;
     this.properties = properties;
+    this.clock = clock;
     RoutesProperties.Delivery delivery = properties.delivery();
     this.breakers =
         CircuitBreakerRegistry.of(
@@ -58,16 +77,50 @@ class PartnerClient {
                 .waitDurationInOpenState(delivery.breakerOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
+    breakers
+        .getEventPublisher()
+        .onEntryAdded(
+            added -> {
+              CircuitBreaker breaker = added.getAddedEntry();
+              breaker
+                  .getEventPublisher()
+                  .onStateTransition(
+                      change -> {
+                        if (change.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                          openedAt.put(breaker.getName(), clock.instant());
+                        }
+                      });
+            });
     configureHttp(delivery);
   }
 
-  /** Posts the payload; never throws for a partner problem, which is in the response instead. */
-  PartnerResponse send(Delivery delivery, PartnerEndpoint endpoint) {
-    CircuitBreaker breaker = breakers.circuitBreaker(endpoint.resourceId());
-    if (!breaker.tryAcquirePermission()) {
-      return PartnerResponse.noAnswer(
-          "circuit breaker open for " + endpoint.resourceId() + ": partner failing, not called");
+  /**
+   * Reserves one call to the endpoint. Empty: the call may be made now, and the caller must either
+   * {@link #send} or {@link #release}. Otherwise the endpoint's breaker is open (the partner has
+   * been failing) and this is how long to wait before asking again.
+   */
+  Optional<Duration> reserve(PartnerEndpoint endpoint) {
+    CircuitBreaker breaker = breaker(endpoint);
+    if (breaker.tryAcquirePermission()) {
+      return Optional.empty();
     }
+    Instant opened = openedAt.getOrDefault(endpoint.resourceId(), clock.instant());
+    Duration left =
+        Duration.between(clock.instant(), opened.plus(properties.delivery().breakerOpenFor()));
+    return Optional.of(left.compareTo(HALF_OPEN_WAIT) > 0 ? left : HALF_OPEN_WAIT);
+  }
+
+  /** Gives back a reserved call that will not be made. */
+  void release(PartnerEndpoint endpoint) {
+    breaker(endpoint).releasePermission();
+  }
+
+  /**
+   * Posts the payload, on a call {@link #reserve reserved} before; never throws for a partner
+   * problem, which is in the response instead.
+   */
+  PartnerResponse send(Delivery delivery, PartnerEndpoint endpoint) {
+    CircuitBreaker breaker = breaker(endpoint);
     long start = System.nanoTime();
     PartnerResponse response = post(delivery, endpoint);
     long elapsed = System.nanoTime() - start;
@@ -77,6 +130,10 @@ class PartnerClient {
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
     }
     return response;
+  }
+
+  private CircuitBreaker breaker(PartnerEndpoint endpoint) {
+    return breakers.circuitBreaker(endpoint.resourceId());
   }
 
   private PartnerResponse post(Delivery delivery, PartnerEndpoint endpoint) {
@@ -114,7 +171,16 @@ class PartnerClient {
     }
     Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
     String body = exchange.getMessage().getBody(String.class);
-    return new PartnerResponse(status, location(exchange, body), "HTTP " + status + issues(body));
+    Duration retryAfter =
+        status != null && (status == 429 || status == 503)
+            ? RetryAfter.wait(
+                    exchange.getMessage().getHeader(RETRY_AFTER, String.class),
+                    clock.instant(),
+                    properties.delivery().maxRetryAfter())
+                .orElse(null)
+            : null;
+    return new PartnerResponse(
+        status, location(exchange, body), "HTTP " + status + issues(body), retryAfter);
   }
 
   private String uri(PartnerEndpoint endpoint, Connection connection) {

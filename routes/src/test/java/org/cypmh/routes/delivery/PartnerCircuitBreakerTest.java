@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,11 +51,16 @@ class PartnerCircuitBreakerTest {
                 Duration.ofMillis(10),
                 Duration.ofMinutes(1),
                 50,
+                Duration.ofMinutes(5),
                 Duration.ofMinutes(5)),
             Map.of());
     client =
         new PartnerClient(
-            camel, camel.createProducerTemplate(), FhirContext.forR4Cached(), properties);
+            camel,
+            camel.createProducerTemplate(),
+            FhirContext.forR4Cached(),
+            properties,
+            Clock.systemUTC());
   }
 
   @AfterEach
@@ -69,14 +75,31 @@ class PartnerCircuitBreakerTest {
 
     List<String> outcomes = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
-      outcomes.add(client.send(delivery(), down).summary());
+      outcomes.add(call(down));
     }
-    String otherOutcome = client.send(delivery(), other).summary();
+    String otherOutcome = call(other);
 
     assertThat(outcomes.subList(0, 5)).allMatch(o -> o.startsWith("no answer from Endpoint/down"));
-    assertThat(outcomes.subList(5, 7))
-        .allMatch(o -> o.startsWith("circuit breaker open for Endpoint/down"));
+    // Open for 5 minutes: the caller is told to wait about that long, and nothing is sent.
+    assertThat(outcomes.subList(5, 7)).allMatch(o -> o.startsWith("wait PT4M5"));
     assertThat(otherOutcome).startsWith("no answer from Endpoint/other");
+  }
+
+  @Test
+  void aReservedCallThatIsNotMadeIsGivenBack() throws IOException {
+    PartnerEndpoint endpoint = endpoint("Endpoint/released", closedPort());
+    for (int i = 0; i < 20; i++) {
+      assertThat(client.reserve(endpoint)).isEmpty();
+      client.release(endpoint);
+    }
+  }
+
+  /** One reserved call, or how long the breaker says to wait. */
+  private String call(PartnerEndpoint endpoint) {
+    return client
+        .reserve(endpoint)
+        .map(wait -> "wait " + wait)
+        .orElseGet(() -> client.send(delivery(), endpoint).summary());
   }
 
   private static PartnerEndpoint endpoint(String id, int port) {
