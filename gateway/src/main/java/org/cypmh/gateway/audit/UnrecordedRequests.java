@@ -60,6 +60,8 @@ class UnrecordedRequests implements FhirServerInterceptor {
       log.atWarn()
           .addKeyValue("requestId", request.getRequestId())
           .log("request refused with 503 while the database is unreachable: not audited");
+      // Not to be recorded again on the way out either (RefusedRequestAudit).
+      AuditedRequests.mark(request);
       return true;
     }
     record(

@@ -24,6 +24,12 @@ final class DatabaseUnreachable {
   private static final List<String> LOST_CONNECTION_MESSAGES =
       List.of(
           "Connection is not available, request timed out",
+          "Unable to acquire JDBC Connection",
+          "Could not open JPA EntityManager",
+          "The connection attempt failed",
+          "Connection is closed",
+          "Broken pipe",
+          "Connection reset",
           "An I/O error occurred while sending to the backend",
           "This connection has been closed",
           "terminating connection due to administrator command",
@@ -31,6 +37,10 @@ final class DatabaseUnreachable {
           "the database system is shutting down");
 
   private static final int MAX_CAUSES = 32;
+
+  /** Where HAPI rethrows, in the request thread, a search its search thread could not run. */
+  private static final String FAILED_SEARCH_CHECK =
+      "verifySearchHasntFailedOrThrowInternalErrorException";
 
   private DatabaseUnreachable() {}
 
@@ -55,13 +65,37 @@ final class DatabaseUnreachable {
         || cause instanceof SQLNonTransientConnectionException) {
       return true;
     }
+    if (cause instanceof org.hibernate.TransactionException
+        && cause.getCause() instanceof SQLException sql
+        && (sql.getSQLState() == null || isConnectionState(sql.getSQLState()))) {
+      // Commit or rollback could not reach the database (Hikari's closed-connection error has no
+      // state): the transaction's outcome is unknown, and repeating a referral is safe.
+      return true;
+    }
     if (cause instanceof SQLException sql && sql.getSQLState() != null) {
       // SQL state class 08: connection exception; 57P01-57P03: the server is going or not there.
-      String state = sql.getSQLState();
-      return state.startsWith("08") || state.startsWith("57P0");
+      return isConnectionState(sql.getSQLState());
     }
     if (cause instanceof BaseServerResponseException hapi && hapi.getStatusCode() >= 500) {
-      return quotesLostConnection(hapi.getMessage());
+      return quotesLostConnection(hapi.getMessage())
+          || (isFailedSearch(hapi) && (hapi.getMessage() == null || hapi.getMessage().isBlank()));
+    }
+    return false;
+  }
+
+  private static boolean isConnectionState(String state) {
+    return state.startsWith("08") || state.startsWith("57P0");
+  }
+
+  /**
+   * A search HAPI's search thread failed, with no message left: its root cause was a bare network
+   * failure (an end of stream or a reset socket carry no message).
+   */
+  private static boolean isFailedSearch(Throwable exception) {
+    for (StackTraceElement frame : exception.getStackTrace()) {
+      if (FAILED_SEARCH_CHECK.equals(frame.getMethodName())) {
+        return true;
+      }
     }
     return false;
   }

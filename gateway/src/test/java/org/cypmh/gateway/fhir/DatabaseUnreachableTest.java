@@ -37,6 +37,20 @@ class DatabaseUnreachableTest {
   }
 
   @Test
+  void aCommitThatCannotReachTheDatabaseIsUnreachable() {
+    var closed = new SQLException("Connection is closed");
+    assertThat(
+            DatabaseUnreachable.causedIt(
+                new org.hibernate.TransactionException("Unable to commit", closed)))
+        .isTrue();
+    var serialization = new SQLException("could not serialize access", "40001");
+    assertThat(
+            DatabaseUnreachable.causedIt(
+                new org.hibernate.TransactionException("Unable to commit", serialization)))
+        .isFalse();
+  }
+
+  @Test
   void aServerShuttingDownIsUnreachable() {
     var shutdown = new SQLException("terminating connection", "57P01");
     assertThat(DatabaseUnreachable.causedIt(new RuntimeException(shutdown))).isTrue();

@@ -280,6 +280,10 @@ public class Deliveries {
     retryingConflicts(
         tx -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
+          if (delivery.status() == Status.DELIVERED) {
+            // Recorded already (an acceptance recorded late, after another node resent it).
+            return;
+          }
           record(delivery, address, response, started);
           delivery.delivered(response.location(), clock.instant());
           if (delivery.kind() == Delivery.Kind.REFERRAL) {

@@ -6,6 +6,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.delivery.DeliverySender.Acceptance;
+import org.cypmh.routes.delivery.DeliverySender.AcceptanceNotRecorded;
 import org.cypmh.routes.delivery.DeliverySender.PartnerPaused;
 import org.cypmh.routes.delivery.DeliverySender.PartnerRefused;
 import org.cypmh.routes.delivery.DeliverySender.PartnerUnavailable;
@@ -37,6 +39,9 @@ class DeliveryRoute extends RouteBuilder {
 
   /** Exchange property: attempts made so far in this exchange (calls and our own failures). */
   static final String TRIES = "gatewayDeliveryTries";
+
+  /** Exchange property: a partner's acceptance waiting to be recorded. */
+  static final String UNRECORDED = "gatewayDeliveryUnrecordedAcceptance";
 
   DeliveryRoute(RoutesProperties properties, DeliverySender sender, Deliveries deliveries) {
     this.settings = properties.delivery();
@@ -81,8 +86,20 @@ class DeliveryRoute extends RouteBuilder {
 
   /** One attempt; on failure, tells Camel how long to wait before the next. */
   private void attempt(Exchange exchange) {
+    Long deliveryId = exchange.getIn().getBody(Long.class);
     try {
-      sender.attempt(exchange.getIn().getBody(Long.class));
+      Acceptance unrecorded = exchange.getProperty(UNRECORDED, Acceptance.class);
+      if (unrecorded != null) {
+        sender.record(deliveryId, unrecorded);
+        exchange.removeProperty(UNRECORDED);
+      } else {
+        sender.attempt(deliveryId);
+      }
+    } catch (AcceptanceNotRecorded notRecorded) {
+      // Sent and accepted: never send it again from here, keep trying to record it.
+      exchange.setProperty(UNRECORDED, notRecorded.acceptance());
+      waitBeforeNext(exchange, delay.before(counted(exchange), Optional.empty()));
+      throw notRecorded;
     } catch (PartnerPaused paused) {
       waitBeforeNext(exchange, paused.waitFor());
       throw paused;
@@ -116,7 +133,9 @@ class DeliveryRoute extends RouteBuilder {
         exchange.getException() != null
             ? exchange.getException()
             : exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
-    if (caught instanceof PartnerPaused) {
+    if (caught instanceof PartnerPaused || exchange.getProperty(UNRECORDED) != null) {
+      // An acceptance waiting to be recorded is retried until the database takes it: sending it
+      // again would give the partner a second copy (under the same idempotency key).
       return true;
     }
     return exchange.getProperty(TRIES, 0, Integer.class) <= settings.maxRedeliveries();

@@ -69,7 +69,11 @@ class DeliverySender {
             : client.send(delivery, endpoint);
     String address = endpoint == null ? null : endpoint.address();
     if (response.accepted()) {
-      deliveries.delivered(deliveryId, address, response, start);
+      try {
+        deliveries.delivered(deliveryId, address, response, start);
+      } catch (RuntimeException unrecorded) {
+        throw new AcceptanceNotRecorded(new Acceptance(address, response, start), unrecorded);
+      }
       return;
     }
     deliveries.failed(deliveryId, address, response, start);
@@ -92,6 +96,15 @@ class DeliverySender {
     }
   }
 
+  /**
+   * Records an acceptance that could not be recorded when it came (the database was unreachable),
+   * instead of sending the payload again.
+   */
+  void record(Long deliveryId, Acceptance acceptance) {
+    deliveries.delivered(
+        deliveryId, acceptance.address(), acceptance.response(), acceptance.started());
+  }
+
   void exhausted(Long deliveryId, Exception last) {
     deliveries.dead(deliveryId, last == null ? "unknown failure" : last.getMessage());
   }
@@ -107,6 +120,23 @@ class DeliverySender {
 
     Optional<Duration> retryAfter() {
       return retryAfter;
+    }
+  }
+
+  /** The partner's acceptance of an attempt, kept until it is recorded. */
+  record Acceptance(String address, PartnerResponse response, Instant started) {}
+
+  /** The partner accepted, but recording it failed: record it later, do not send again. */
+  static final class AcceptanceNotRecorded extends RuntimeException {
+    private final transient Acceptance acceptance;
+
+    AcceptanceNotRecorded(Acceptance acceptance, RuntimeException cause) {
+      super("partner accepted; not recorded yet", cause, false, false);
+      this.acceptance = acceptance;
+    }
+
+    Acceptance acceptance() {
+      return acceptance;
     }
   }
 
