@@ -2,9 +2,12 @@ package org.cypmh.routes.delivery;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.delivery.DeliverySender.Acceptance;
 import org.cypmh.routes.delivery.DeliverySender.AcceptanceNotRecorded;
@@ -36,6 +39,7 @@ class DeliveryRoute extends RouteBuilder {
   private final DeliverySender sender;
   private final Deliveries deliveries;
   private final RedeliveryDelay delay;
+  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
   /** Exchange property: attempts made so far in this exchange (calls and our own failures). */
   static final String TRIES = "gatewayDeliveryTries";
@@ -81,7 +85,30 @@ class DeliveryRoute extends RouteBuilder {
         .handled(true)
         .process(this::exhausted)
         .end()
+        .process(this::onlyOnce)
         .process(this::attempt);
+  }
+
+  /**
+   * A delivery this node is already working on (waiting to retry, or to record an acceptance while
+   * the database is away, when its lease could not be extended) is not started a second time when
+   * the poller finds its lease run out.
+   */
+  private void onlyOnce(Exchange exchange) {
+    Long deliveryId = exchange.getIn().getBody(Long.class);
+    if (!inFlight.add(deliveryId)) {
+      exchange.setRouteStop(true);
+      return;
+    }
+    exchange
+        .getExchangeExtension()
+        .addOnCompletion(
+            new SynchronizationAdapter() {
+              @Override
+              public void onDone(Exchange done) {
+                inFlight.remove(deliveryId);
+              }
+            });
   }
 
   /** One attempt; on failure, tells Camel how long to wait before the next. */

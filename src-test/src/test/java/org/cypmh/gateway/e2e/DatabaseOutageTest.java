@@ -139,6 +139,12 @@ class DatabaseOutageTest {
       assertThat(duplicated).as("referrals the partner accepted twice").isZero();
       assertThat(keys.values()).allMatch(k -> k.size() == 1);
       try (Connection sql = DriverManager.getConnection(database.jdbcUrl(), database.user(), "")) {
+        System.out.printf(
+            "  deliveries stored twice for one referral and partner: %d%n",
+            count(
+                sql,
+                "select count(*) - count(distinct IDEMPOTENCY_KEY) from GW_DELIVERY"
+                    + " where KIND is null or KIND = 'REFERRAL'"));
         await()
             .atMost(Duration.ofMinutes(1))
             .until(

@@ -140,6 +140,13 @@ class PartnerFaultsTest {
                     .inScenario(fault.scenario())
                     .whenScenarioStateIs(Scenario.STARTED)
                     .willReturn(fault.answer)));
+        faults.add(
+            partners.stubFor(
+                post(urlEqualTo(fault.path))
+                    .atPriority(1)
+                    .inScenario(fault.scenario())
+                    .whenScenarioStateIs(SCENARIO_RECOVERED)
+                    .willReturn(recovered(fault))));
       }
       GatewayClient client =
           new GatewayClient("http://localhost:" + gateway.port(), Duration.ofSeconds(60));
@@ -208,6 +215,20 @@ class PartnerFaultsTest {
     } finally {
       faults.forEach(partners::removeStubMapping);
     }
+  }
+
+  /** What a healthy partner answers: a transaction-response, or a BaRS response message. */
+  private static ResponseDefinitionBuilder recovered(Misbehaviour fault) {
+    String body =
+        fault.path.endsWith("$process-message")
+            ? "{\"resourceType\":\"Bundle\",\"type\":\"message\"}"
+            : "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
+                + "\"entry\":[{\"response\":{\"status\":\"201 Created\","
+                + "\"location\":\"ServiceRequest/partner-sr/_history/1\"}}]}";
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/fhir+json")
+        .withBody(body);
   }
 
   private void send(GatewayClient client, Misbehaviour fault) {

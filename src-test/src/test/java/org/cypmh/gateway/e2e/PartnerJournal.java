@@ -42,8 +42,12 @@ final class PartnerJournal {
       }
       String referral = referralIn(event.getRequest().getBodyAsString());
       if (referral != null && wanted.contains(referral)) {
-        // A fault (reset connection) has no response status: it is not an acceptance.
-        int status = event.getResponse() == null ? 0 : event.getResponse().getStatus();
+        // A fault (reset connection) is logged with the stub's default status, but nothing was
+        // answered: it counts as status 0, never as an acceptance.
+        boolean fault =
+            event.getResponseDefinition() != null
+                && event.getResponseDefinition().getFault() != null;
+        int status = fault || event.getResponse() == null ? 0 : event.getResponse().getStatus();
         calls.add(
             new Call(
                 referral,
