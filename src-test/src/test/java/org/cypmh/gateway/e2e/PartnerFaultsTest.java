@@ -47,14 +47,15 @@ class PartnerFaultsTest {
 
   private static final Duration FAULTS =
       Duration.ofSeconds(Long.getLong("partner-faults.seconds", 20));
-  private static final Duration PARTNER_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration PARTNER_TIMEOUT = Duration.ofSeconds(10);
   private static final int RETRY_AFTER_SECONDS = 3;
 
   /**
-   * Intake answers well within the partner timeout: had it waited for a partner, a timed-out one
-   * alone would take {@link #PARTNER_TIMEOUT}. Generous for a busy 2-core machine.
+   * Every intake answer comes before the partner timeout: had intake waited for a partner, those
+   * for the partner that never answers in time would take at least {@link #PARTNER_TIMEOUT}. The
+   * margin is wide because the machine running the tests is shared (its median is printed).
    */
-  private static final Duration INTAKE_BOUND = Duration.ofSeconds(4);
+  private static final Duration INTAKE_BOUND = PARTNER_TIMEOUT;
 
   private static final String SCENARIO_RECOVERED = "recovered";
 
@@ -132,6 +133,13 @@ class PartnerFaultsTest {
 
     try (GatewayProcess gateway =
         GatewayProcess.start(root, root.resolve("gateway.log"), settings(database, root))) {
+      GatewayClient client =
+          new GatewayClient("http://localhost:" + gateway.port(), Duration.ofSeconds(60));
+      // Warm up intake (first requests after start compile and cache) while partners are healthy.
+      for (Misbehaviour fault : Misbehaviour.values()) {
+        assertThat(client.post("/fhir", fault.referral.get().transaction()).statusCode())
+            .isEqualTo(200);
+      }
       for (Misbehaviour fault : Misbehaviour.values()) {
         faults.add(
             partners.stubFor(
@@ -148,8 +156,6 @@ class PartnerFaultsTest {
                     .whenScenarioStateIs(SCENARIO_RECOVERED)
                     .willReturn(recovered(fault))));
       }
-      GatewayClient client =
-          new GatewayClient("http://localhost:" + gateway.port(), Duration.ofSeconds(60));
       AtomicInteger sequence = new AtomicInteger();
       ExecutorService senders = Executors.newFixedThreadPool(4);
       ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
