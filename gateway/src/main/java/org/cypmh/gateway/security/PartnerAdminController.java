@@ -33,12 +33,12 @@ class PartnerAdminController {
     this.fhirContext = fhirContext;
   }
 
-  @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping
   List<PartnerRegistration> list() {
     return registry.all();
   }
 
-  @GetMapping(path = "/{clientId}", produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping("/{clientId}")
   ResponseEntity<?> get(@PathVariable String clientId) {
     return registry
         .byClientId(clientId)
@@ -47,7 +47,7 @@ class PartnerAdminController {
             () -> outcome(HttpStatus.NOT_FOUND, IssueType.NOTFOUND, "No partner " + clientId));
   }
 
-  @PutMapping(path = "/{clientId}", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PutMapping("/{clientId}")
   PartnerRegistration register(
       @PathVariable String clientId, @RequestBody PartnerRegistration registration) {
     if (!clientId.equals(registration.clientId())) {

@@ -1,5 +1,6 @@
 package org.cypmh.gateway.security;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -63,6 +64,7 @@ public record PartnerRegistration(
     require(requestsPerMinute == null || requestsPerMinute > 0, "requestsPerMinute: above 0");
   }
 
+  @JsonIgnore
   public boolean isAdmin() {
     return role == PartnerRole.ADMIN;
   }

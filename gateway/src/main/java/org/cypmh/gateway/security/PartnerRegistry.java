@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -101,9 +102,13 @@ public class PartnerRegistry {
         .findFirst();
   }
 
+  /**
+   * Bouncy Castle's comparison: attribute values compared as X.500 says, and a DN written in either
+   * order (RFC 2253 strings list the last RDN first; the CLI writes them in issue order).
+   */
   private static boolean sameName(String registered, X500Principal presented) {
     try {
-      return new X500Principal(registered).equals(presented);
+      return new X500Name(registered).equals(X500Name.getInstance(presented.getEncoded()));
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -1,6 +1,9 @@
 package org.cypmh.gateway.security;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -54,6 +58,51 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
     }
     return rulesFor(
         partner.scopes().stream().map(SmartScope::parse).filter(Objects::nonNull).toList());
+  }
+
+  /**
+   * A write of a resource type the partner has no scope for is refused before anything else looks
+   * at the body (profile validation would otherwise answer 422 with details of a resource the
+   * partner may not send at all). Everything else is decided by the rules.
+   */
+  @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -1000)
+  public boolean refuseWritesOutOfScope(RequestDetails request) {
+    if (properties.mode() == SecurityProperties.Mode.TRUSTED_HEADER
+        || request.getRestOperationType() == null
+        || request.getResourceName() == null) {
+      return true;
+    }
+    PartnerAuthentication partner = partnerOf(request);
+    if (partner == null || partner.partner().isAdmin()) {
+      return true;
+    }
+    java.util.function.Predicate<SmartScope> permission =
+        switch (request.getRestOperationType()) {
+          case CREATE -> SmartScope::create;
+          case UPDATE, PATCH -> scope -> scope.update() || scope.create();
+          case DELETE -> SmartScope::delete;
+          default -> null;
+        };
+    if (permission != null
+        && !grants(
+            partner.scopes().stream().map(SmartScope::parse).filter(Objects::nonNull).toList(),
+            request.getResourceName(),
+            permission)) {
+      handleDeny(null);
+    }
+    return true;
+  }
+
+  /** A refusal is a 403 whose OperationOutcome says {@code forbidden}, not HAPI's "processing". */
+  @Override
+  protected void handleDeny(Verdict verdict) {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome
+        .addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(OperationOutcome.IssueType.FORBIDDEN)
+        .setDiagnostics("Not allowed by this partner's scopes");
+    throw new ForbiddenOperationException("Not allowed by this partner's scopes", outcome);
   }
 
   static List<IAuthRule> rulesFor(List<SmartScope> scopes) {
