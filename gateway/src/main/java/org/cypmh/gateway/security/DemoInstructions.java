@@ -46,7 +46,7 @@ class DemoInstructions implements ApplicationListener<ApplicationReadyEvent> {
         ASSERTION=$(java -jar {} client-assertion --key {}/demo-vcse-client-key.pem \\
           --client-id demo-vcse --audience {}/oauth2/token)
         TOKEN=$(curl -s --cacert {}/ca.pem {}/oauth2/token \\
-          -d grant_type=client_credentials \\
+          -d grant_type=client_credentials -d client_id=demo-vcse \\
           -d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer \\
           -d client_assertion=$ASSERTION \\
           --data-urlencode 'scope=system/ServiceRequest.cu system/Patient.cu system/Task.rs' \\
