@@ -33,8 +33,10 @@ public class DemoCredentials {
               "8HV48",
               PartnerRole.PARTNER,
               List.of(
-                  "system/ServiceRequest.cu",
-                  "system/Patient.cu",
+                  // Referrals are conditional creates (on the referrer's identifier, the Patient on
+                  // the NHS number): SMART v2 asks search for those, and HAPI reads the match.
+                  "system/ServiceRequest.crus",
+                  "system/Patient.crus",
                   "system/Procedure.cru",
                   "system/Task.rs",
                   "system/Consent.c")),

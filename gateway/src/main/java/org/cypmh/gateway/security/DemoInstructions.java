@@ -49,7 +49,7 @@ class DemoInstructions implements ApplicationListener<ApplicationReadyEvent> {
           -d grant_type=client_credentials -d client_id=demo-vcse \\
           -d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer \\
           -d client_assertion=$ASSERTION \\
-          --data-urlencode 'scope=system/ServiceRequest.cu system/Patient.cu system/Task.rs' \\
+          --data-urlencode 'scope=system/ServiceRequest.crus system/Patient.crus system/Task.rs' \\
           | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
         curl -s --cacert {}/ca.pem -H "Authorization: Bearer $TOKEN" \\
           -X POST -H 'Content-Type: application/fhir+json' \\

@@ -143,11 +143,25 @@ class PartnerSecurityTest {
   }
 
   @Test
+  void referralRepeatedByThePartnerReturnsTheOriginal() throws Exception {
+    Bundle transaction =
+        TestReferrals.transaction(
+            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Restrictive eating"));
+    String body = GatewayClient.FHIR.newJsonParser().encodeResourceToString(transaction);
+    HttpResponse<String> first = send(vcse, post(https("/fhir"), body));
+    HttpResponse<String> repeat = send(vcse, post(https("/fhir"), body));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(repeat.statusCode()).isEqualTo(200);
+    assertThat(referralOf(repeat)).isEqualTo(referralOf(first));
+  }
+
+  @Test
   void referralPostedWithATokenIsAccepted() throws Exception {
     String token =
         accessToken(
             assertion("demo-vcse", Instant.now(), Duration.ofMinutes(1)),
-            "system/ServiceRequest.cu system/Patient.cu system/Task.rs");
+            "system/ServiceRequest.crus system/Patient.crus system/Task.rs");
 
     HttpResponse<String> response =
         postReferral(anonymous, "http://localhost:" + httpPort + "/fhir", token);
@@ -401,6 +415,12 @@ class PartnerSecurityTest {
         .newJsonParser()
         .parseResource(OperationOutcome.class, response.body())
         .getIssueFirstRep();
+  }
+
+  private static HttpRequest.Builder post(String url, String body) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", FHIR_JSON)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
   }
 
   private static HttpRequest.Builder get(String url) {
