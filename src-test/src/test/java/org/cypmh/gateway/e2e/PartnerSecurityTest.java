@@ -1,6 +1,7 @@
 package org.cypmh.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,14 +124,7 @@ class PartnerSecurityTest {
     assertThat(issue(response).getCode()).isEqualTo(IssueType.LOGIN);
 
     // The refusal is on the audit trail, as a request refused before the FHIR server.
-    Bundle refused =
-        GatewayClient.FHIR
-            .newJsonParser()
-            .parseResource(
-                Bundle.class,
-                send(admin, get(https("/fhir/AuditEvent?outcome=4&_count=200"))).body());
-    assertThat(refused.getEntry())
-        .extracting(entry -> ((AuditEvent) entry.getResource()).getOutcomeDesc())
+    assertThat(refusedRequestsAudited())
         .anyMatch(text -> text.startsWith("HTTP 401: GET /fhir/Task"));
   }
 
@@ -190,6 +184,13 @@ class PartnerSecurityTest {
 
     assertThat(replay.statusCode()).isEqualTo(401);
     assertThat(replay.body()).contains("\"error\":\"invalid_client\"");
+    // The token endpoint may flush its answer before the refusal's audit record is written.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(refusedRequestsAudited())
+                    .anyMatch(text -> text.startsWith("HTTP 401: POST /oauth2/token")));
   }
 
   @Test
@@ -322,6 +323,19 @@ class PartnerSecurityTest {
   }
 
   // --- helpers ---
+
+  /** What the audit trail says about failed requests (outcome 4), read by the operator. */
+  private java.util.List<String> refusedRequestsAudited() throws Exception {
+    Bundle refused =
+        GatewayClient.FHIR
+            .newJsonParser()
+            .parseResource(
+                Bundle.class,
+                send(admin, get(https("/fhir/AuditEvent?outcome=4&_count=200"))).body());
+    return refused.getEntry().stream()
+        .map(entry -> ((AuditEvent) entry.getResource()).getOutcomeDesc())
+        .toList();
+  }
 
   private String https(String path) {
     return "https://localhost:" + mutualTls.localPort() + path;
