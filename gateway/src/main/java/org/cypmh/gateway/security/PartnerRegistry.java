@@ -121,6 +121,11 @@ public class PartnerRegistry {
     return all;
   }
 
+  /** Client ids registered by configuration (and the demo partners), not through the API. */
+  public java.util.Set<String> configuredClientIds() {
+    return configured.keySet();
+  }
+
   public boolean isConfigured(String clientId) {
     return configured.containsKey(clientId);
   }

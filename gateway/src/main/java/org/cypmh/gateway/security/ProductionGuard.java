@@ -33,7 +33,8 @@ class ProductionGuard implements InitializingBean {
     if (properties.demo()) {
       problems.add("gateway.security.demo must be false (demo credentials)");
     }
-    if (registry.all().stream().anyMatch(partner -> partner.clientId().startsWith("demo-"))) {
+    if (registry.configuredClientIds().stream()
+        .anyMatch(clientId -> clientId.startsWith("demo-"))) {
       problems.add("gateway.security.partners: demo-* partners are demo credentials");
     }
     if (properties.mode() != SecurityProperties.Mode.ENFORCED) {
