@@ -40,6 +40,7 @@ if [ ! -f "$app/app.aot" ] || [ "$jar" -nt "$app/app.aot" ]; then
   # A full start that exits after the context refresh, on a throwaway data folder.
   "$java_bin" -XX:AOTCacheOutput="$app/app.aot" -Dspring.context.exit=onRefresh \
     -jar "$app/gateway-exec.jar" --gateway.storage.data-dir="$training_data" --server.port=0 \
+    --gateway.security.mtls.port=0 \
     >"$app/aot-training.log" 2>&1 || echo "AOT training failed (see $app/aot-training.log); starting without it" >&2
   rm -rf "$training_data"
 fi

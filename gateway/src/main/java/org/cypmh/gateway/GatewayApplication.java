@@ -1,6 +1,7 @@
 package org.cypmh.gateway;
 
 import java.time.Clock;
+import org.cypmh.gateway.security.GatewayCli;
 import org.cypmh.routes.RoutingConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -45,6 +46,10 @@ public class GatewayApplication {
   }
 
   public static void main(String[] args) {
+    if (GatewayCli.handles(args)) {
+      // The PKI and client-assertion commands run without starting the gateway.
+      System.exit(GatewayCli.run(args));
+    }
     SpringApplication.run(GatewayApplication.class, args);
   }
 }

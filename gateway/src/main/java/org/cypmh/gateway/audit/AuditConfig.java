@@ -26,8 +26,9 @@ class AuditConfig {
       AuditTrail trail, AuditProperties properties, Clock clock) {
     FilterRegistrationBean<RefusedRequestAudit> registration =
         new FilterRegistrationBean<>(new RefusedRequestAudit(trail, clock));
-    registration.addUrlPatterns("/fhir/*");
-    // Outside every other filter (size limit, and authentication when it comes).
+    // The FHIR API, the partner admin API and the token endpoint (refused client assertions).
+    registration.addUrlPatterns("/fhir/*", "/admin/*", "/oauth2/*");
+    // Outside every other filter (size limit, authentication, rate limit).
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     registration.setEnabled(properties.enabled());
     return registration;

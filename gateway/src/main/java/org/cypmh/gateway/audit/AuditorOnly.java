@@ -5,9 +5,8 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import org.cypmh.gateway.fhir.Caller;
 
 /**
- * The audit trail is for auditors. Until partner authentication lands (issue 10: roles from the
- * authenticated certificate or token), the auditor is the gateway's operator and any partner
- * organisation is refused.
+ * The audit trail is for auditors: the gateway's operator (the admin role of partner security, or
+ * no header in trusted-header mode); any partner organisation is refused.
  */
 final class AuditorOnly {
 

@@ -117,7 +117,11 @@ class DataSurvivesRestartTest {
   private static ConfigurableApplicationContext start(Path dataDir) {
     // Command-line arguments outrank application.yaml, as they would for an operator.
     return new SpringApplicationBuilder(GatewayApplication.class)
-        .run("--server.port=0", "--gateway.storage.data-dir=" + dataDir);
+        .run(
+            "--server.port=0",
+            "--gateway.storage.data-dir=" + dataDir,
+            "--gateway.security.mode=trusted-header",
+            "--gateway.security.mtls.enabled=false");
   }
 
   private static int port(ConfigurableApplicationContext context) {

@@ -25,5 +25,10 @@ import org.springframework.test.context.TestPropertySource;
 @AutoConfigureObservability
 @ContextConfiguration(initializers = PartnerNetwork.class)
 @TestPropertySource(
-    properties = {"gateway.storage.data-dir=./target/e2e-data/embedded-${random.uuid}"})
+    properties = {
+      "gateway.storage.data-dir=./target/e2e-data/embedded-${random.uuid}",
+      // These tests name the partner with the ODS header; PartnerSecurityTest covers enforced mode.
+      "gateway.security.mode=trusted-header",
+      "gateway.security.mtls.enabled=false"
+    })
 @interface EmbeddedGateway {}

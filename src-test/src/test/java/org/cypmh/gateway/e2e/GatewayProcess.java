@@ -57,7 +57,10 @@ final class GatewayProcess implements AutoCloseable {
             "-jar",
             JAR.toString(),
             "--server.port=" + port,
-            "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
+            "--gateway.storage.data-dir=" + dataDir.toAbsolutePath(),
+            // The callers name the partner with the ODS header (trusted-header mode).
+            "--gateway.security.mode=trusted-header",
+            "--gateway.security.mtls.enabled=false"));
     for (String setting : settings) {
       command.add("--" + setting);
     }

@@ -59,7 +59,12 @@ import org.springframework.test.context.ContextConfiguration;
                       "GATEWAY_AUDIT_KEYSTORE_PASSWORD",
                       "test-only-" + DATABASE.name(),
                       "gateway.audit.keys.generate",
-                      "true")));
+                      "true",
+                      // These tests name the partner with the ODS header (trusted-header mode).
+                      "gateway.security.mode",
+                      "trusted-header",
+                      "gateway.security.mtls.enabled",
+                      "false")));
     }
   }
 }

@@ -55,7 +55,12 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(
     classes = GatewayApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestPropertySource(properties = "gateway.terminology.seed-snomed=false")
+@TestPropertySource(
+    properties = {
+      "gateway.terminology.seed-snomed=false",
+      "gateway.security.mode=trusted-header",
+      "gateway.security.mtls.enabled=false"
+    })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class SnomedReleaseLoadingTest {
 

@@ -1,0 +1,57 @@
+package org.cypmh.gateway.security;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
+import org.springframework.context.annotation.Profile;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code prod} profile refuses to start with anything that is only fit for a demo: demo
+ * credentials, a partner registered with a demo client id, trusted-header mode, the mutual-TLS port
+ * off, the dev CA's server certificate, or plain HTTP on the main port.
+ */
+@Component
+@Profile("prod")
+class ProductionGuard implements InitializingBean {
+
+  private final SecurityProperties properties;
+  private final PartnerRegistry registry;
+  private final ServerProperties server;
+
+  ProductionGuard(
+      SecurityProperties properties, PartnerRegistry registry, ServerProperties server) {
+    this.properties = properties;
+    this.registry = registry;
+    this.server = server;
+  }
+
+  @Override
+  public void afterPropertiesSet() {
+    List<String> problems = new ArrayList<>();
+    if (properties.demo()) {
+      problems.add("gateway.security.demo must be false (demo credentials)");
+    }
+    if (registry.configuredClientIds().stream()
+        .anyMatch(clientId -> clientId.startsWith("demo-"))) {
+      problems.add("gateway.security.partners: demo-* partners are demo credentials");
+    }
+    if (properties.mode() != SecurityProperties.Mode.ENFORCED) {
+      problems.add("gateway.security.mode must be enforced");
+    }
+    if (!properties.mtls().enabled()) {
+      problems.add("gateway.security.mtls.enabled must be true (TLS)");
+    }
+    if (properties.mtls().serverKeyStore() == null) {
+      problems.add("gateway.security.mtls.server-key-store must be the gateway's own certificate");
+    }
+    if (server.getSsl() == null || !server.getSsl().isEnabled()) {
+      problems.add("server.ssl.enabled must be true: no plain HTTP in production (TLS)");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "The prod profile refuses to start: " + String.join("; ", problems));
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package org.cypmh.gateway.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+
+/**
+ * HAPI's authorization interceptor, with rules made per request from the authenticated partner's
+ * SMART v2 scopes: {@code c} allows create (also conditional), {@code r} or {@code s} read and
+ * search (HAPI does not tell them apart), {@code u} update, {@code d} delete. Operations are
+ * allowed by name only where listed below; every other operation ({@code $route-preview}, {@code
+ * $transition-watch}, {@code $audit-verify}, {@code $replay}, ...) is the operator's. The operator
+ * (admin role, or trusted-header mode without the header) may do everything. Denied: 403 with an
+ * OperationOutcome {@code forbidden}.
+ */
+@Component
+class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerInterceptor {
+
+  private final SecurityProperties properties;
+
+  ScopeAuthorization(SecurityProperties properties) {
+    super(PolicyEnum.DENY);
+    this.properties = properties;
+  }
+
+  @Override
+  public List<IAuthRule> buildRuleList(RequestDetails request) {
+    if (properties.mode() == SecurityProperties.Mode.TRUSTED_HEADER) {
+      // The header only names the organisation; what it may see is consent's business.
+      return new RuleBuilder().allowAll().build();
+    }
+    if (!(request instanceof ServletRequestDetails)) {
+      // The gateway's own internal requests (SystemRequestDetails), not a partner's.
+      return new RuleBuilder().allowAll().build();
+    }
+    PartnerAuthentication partner = partnerOf(request);
+    if (partner == null) {
+      return new RuleBuilder().denyAll("No authenticated partner").build();
+    }
+    if (partner.partner().isAdmin()) {
+      return new RuleBuilder().allowAll().build();
+    }
+    return rulesFor(
+        partner.scopes().stream().map(SmartScope::parse).filter(Objects::nonNull).toList());
+  }
+
+  /**
+   * A write of a resource type the partner has no scope for is refused before anything else looks
+   * at the body (profile validation would otherwise answer 422 with details of a resource the
+   * partner may not send at all). Everything else is decided by the rules.
+   */
+  @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -1000)
+  public boolean refuseWritesOutOfScope(RequestDetails request) {
+    if (properties.mode() == SecurityProperties.Mode.TRUSTED_HEADER
+        || request.getRestOperationType() == null
+        || request.getResourceName() == null) {
+      return true;
+    }
+    PartnerAuthentication partner = partnerOf(request);
+    if (partner == null || partner.partner().isAdmin()) {
+      return true;
+    }
+    java.util.function.Predicate<SmartScope> permission =
+        switch (request.getRestOperationType()) {
+          case CREATE -> SmartScope::create;
+          case UPDATE, PATCH -> scope -> scope.update() || scope.create();
+          case DELETE -> SmartScope::delete;
+          default -> null;
+        };
+    if (permission != null
+        && !grants(
+            partner.scopes().stream().map(SmartScope::parse).filter(Objects::nonNull).toList(),
+            request.getResourceName(),
+            permission)) {
+      handleDeny(null);
+    }
+    return true;
+  }
+
+  /** A refusal is a 403 whose OperationOutcome says {@code forbidden}, not HAPI's "processing". */
+  @Override
+  protected void handleDeny(Verdict verdict) {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome
+        .addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(OperationOutcome.IssueType.FORBIDDEN)
+        .setDiagnostics("Not allowed by this partner's scopes");
+    throw new ForbiddenOperationException("Not allowed by this partner's scopes", outcome);
+  }
+
+  static List<IAuthRule> rulesFor(List<SmartScope> scopes) {
+    IAuthRuleBuilder rules = new RuleBuilder();
+    rules.allow().metadata().andThen();
+    // Terminology lookups carry no patient data; any partner may use them.
+    for (String operation : List.of("$expand", "$lookup", "$validate-code", "$translate")) {
+      rules.allow().operation().named(operation).atAnyLevel().andAllowAllResponses().andThen();
+    }
+    rules.allow().transaction().withAnyOperation().andApplyNormalRules().andThen();
+    for (SmartScope scope : scopes) {
+      if (scope.create()) {
+        rules =
+            scope.allTypes()
+                ? rules.allow().create().allResources().withAnyId().andThen()
+                : rules
+                    .allow()
+                    .create()
+                    .resourcesOfType(scope.resourceType())
+                    .withAnyId()
+                    .andThen();
+        rules =
+            scope.allTypes()
+                ? rules.allow().createConditional().allResources().andThen()
+                : rules.allow().createConditional().resourcesOfType(scope.resourceType()).andThen();
+      }
+      if (scope.read() || scope.search()) {
+        rules =
+            scope.allTypes()
+                ? rules.allow().read().allResources().withAnyId().andThen()
+                : rules.allow().read().resourcesOfType(scope.resourceType()).withAnyId().andThen();
+      }
+      if (scope.update()) {
+        rules =
+            scope.allTypes()
+                ? rules.allow().write().allResources().withAnyId().andThen()
+                : rules.allow().write().resourcesOfType(scope.resourceType()).withAnyId().andThen();
+        rules =
+            scope.allTypes()
+                ? rules.allow().updateConditional().allResources().andThen()
+                : rules.allow().updateConditional().resourcesOfType(scope.resourceType()).andThen();
+      }
+      if (scope.delete()) {
+        rules =
+            scope.allTypes()
+                ? rules.allow().delete().allResources().withAnyId().andThen()
+                : rules
+                    .allow()
+                    .delete()
+                    .resourcesOfType(scope.resourceType())
+                    .withAnyId()
+                    .andThen();
+      }
+    }
+    List<IAuthRule> operations = new ArrayList<>();
+    if (grants(scopes, "ServiceRequest", SmartScope::create)) {
+      // BaRS referrals and responses; the message's resources are then stored by the gateway.
+      operations.addAll(
+          new RuleBuilder()
+              .allow()
+              .operation()
+              .named("$process-message")
+              .onServer()
+              .andAllowAllResponses()
+              .build());
+    }
+    if (grants(scopes, "Procedure", SmartScope::read)) {
+      // The extract checks itself that a partner asks only for its own interventions.
+      operations.addAll(
+          new RuleBuilder()
+              .allow()
+              .operation()
+              .named("$mhsds-extract")
+              .onServer()
+              .andAllowAllResponses()
+              .build());
+    }
+    if (grants(scopes, "Patient", SmartScope::read)) {
+      // Each resource returned is checked against the read rules (and consent) as well.
+      operations.addAll(
+          new RuleBuilder()
+              .allow()
+              .operation()
+              .named("$everything")
+              .onInstancesOfType(Patient.class)
+              .andRequireExplicitResponseAuthorization()
+              .build());
+    }
+    List<IAuthRule> built = new ArrayList<>(rules.build());
+    built.addAll(operations);
+    built.addAll(new RuleBuilder().denyAll("Not allowed by this partner's scopes").build());
+    return built;
+  }
+
+  private static boolean grants(
+      List<SmartScope> scopes, String type, java.util.function.Predicate<SmartScope> permission) {
+    return scopes.stream().anyMatch(scope -> scope.covers(type) && permission.test(scope));
+  }
+
+  static PartnerAuthentication partnerOf(RequestDetails request) {
+    if (!(request instanceof ServletRequestDetails)) {
+      return null;
+    }
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    return authentication instanceof PartnerAuthentication partner ? partner : null;
+  }
+}
