@@ -2,6 +2,8 @@ package org.cypmh.gateway.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -141,7 +143,10 @@ final class BenchmarkReport {
     document.put("phases", phases);
     document.put("findings", findings);
     Files.createDirectories(json.toAbsolutePath().getParent());
+    // Timestamps (the comparison's window) as ISO-8601 text: Jackson has no java.time support here.
     new ObjectMapper()
+        .registerModule(
+            new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance))
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(json.toFile(), document);
     System.out.println("JSON written to " + json.toAbsolutePath());

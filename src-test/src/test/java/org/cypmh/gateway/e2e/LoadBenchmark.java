@@ -82,6 +82,9 @@ public final class LoadBenchmark {
     try {
       benchmark.report.print(System.out);
       benchmark.report.write(settings.out());
+    } catch (IOException | RuntimeException e) {
+      System.out.println("Result file not written: " + e);
+      status = 1;
     } finally {
       // WireMock's threads would keep the JVM alive; exiting also drops the benchmark's database.
       System.exit(status);
