@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -40,6 +39,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.cypmh.gateway.storage.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +134,7 @@ public final class AuditKeys {
     try (OutputStream out = Files.newOutputStream(keystore)) {
       store.store(out, password);
     }
-    restrict(keystore);
+    OwnerOnlyFiles.restrict(keystore);
     log.info("Generated audit sealing keys in {} (embedded default; not for production)", keystore);
   }
 
@@ -171,19 +171,9 @@ public final class AuditKeys {
       new SecureRandom().nextBytes(random);
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-      restrict(file);
+      OwnerOnlyFiles.restrict(file);
     }
     return Files.readString(file, StandardCharsets.UTF_8).trim().toCharArray();
-  }
-
-  private static void restrict(Path file) {
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the data directory's own permissions protect it.
-    } catch (IOException e) {
-      log.warn("Could not make {} readable by its owner only: check its permissions", file);
-    }
   }
 
   /** A short, stable name for a public key: the start of the SHA-256 of its encoding. */

@@ -48,6 +48,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.cypmh.gateway.storage.OwnerOnlyFiles;
 
 /**
  * The gateway's own certificate authority, kept as files in one folder: {@code ca.p12} (its EC
@@ -118,7 +119,7 @@ public final class CertificateAuthority {
       new SecureRandom().nextBytes(random);
       Path passwordFile = dir.resolve("keystore.password");
       Files.writeString(passwordFile, Base64.getUrlEncoder().encodeToString(random));
-      restrict(passwordFile);
+      OwnerOnlyFiles.restrict(passwordFile);
       char[] password = keyStorePassword();
 
       KeyPair caKeys = newKeyPair();
@@ -343,7 +344,7 @@ public final class CertificateAuthority {
     try (OutputStream out = Files.newOutputStream(file)) {
       store.store(out, password);
     }
-    restrict(file);
+    OwnerOnlyFiles.restrict(file);
   }
 
   static KeyStore load(Path file, char[] password) throws IOException, GeneralSecurityException {
@@ -352,16 +353,6 @@ public final class CertificateAuthority {
       store.load(in, password);
     }
     return store;
-  }
-
-  static void restrict(Path file) {
-    // Owner-only where the file system supports it (not on Windows).
-    try {
-      Files.setPosixFilePermissions(
-          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException | IOException e) {
-      // Nothing to restrict on this file system.
-    }
   }
 
   /** One issued certificate, as {@code pki list} shows it. */

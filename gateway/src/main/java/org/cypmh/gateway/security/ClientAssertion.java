@@ -24,6 +24,7 @@ import java.util.UUID;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.cypmh.gateway.storage.OwnerOnlyFiles;
 
 /**
  * A partner's client key (EC P-256, PEM) and the signed JWT client assertions (RFC 7523, ES256) it
@@ -41,7 +42,7 @@ public final class ClientAssertion {
       KeyPair pair = CertificateAuthority.newKeyPair();
       Files.createDirectories(privateKeyPem.toAbsolutePath().getParent());
       Files.writeString(privateKeyPem, CertificateAuthority.pem(pair.getPrivate()));
-      CertificateAuthority.restrict(privateKeyPem);
+      OwnerOnlyFiles.restrict(privateKeyPem);
       ECKey publicKey =
           new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
               .keyID(UUID.randomUUID().toString())

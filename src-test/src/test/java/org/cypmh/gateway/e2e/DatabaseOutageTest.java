@@ -276,15 +276,10 @@ class DatabaseOutageTest {
   }
 
   private static String[] settings(EmptyPostgresDatabase database, TcpProxy proxy, Path root) {
-    return PartnerNetwork.processSettings(
-        "spring.profiles.active=postgres",
-        "GATEWAY_DB_URL=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name(),
-        "GATEWAY_DB_USER=" + database.user(),
-        "GATEWAY_DB_PASSWORD=",
-        "GATEWAY_AUDIT_KEYSTORE=" + root.resolve("audit.p12"),
-        "GATEWAY_AUDIT_KEYSTORE_PASSWORD=db-outage-test",
-        "gateway.audit.keys.generate=true",
-        "logging.level.org.cypmh.gateway.requests=WARN",
+    return PartnerNetwork.onPostgres(
+        "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name(),
+        database.user(),
+        root,
         // Work interrupted by the outage is picked up again soon after it.
         "routes.outbox.lease=5s",
         "routes.outbox.retry-delay=2s",

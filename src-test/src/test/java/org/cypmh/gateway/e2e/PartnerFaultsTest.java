@@ -353,15 +353,10 @@ class PartnerFaultsTest {
   }
 
   private static String[] settings(EmptyPostgresDatabase database, Path root) {
-    return PartnerNetwork.processSettings(
-        "spring.profiles.active=postgres",
-        "GATEWAY_DB_URL=" + database.jdbcUrl(),
-        "GATEWAY_DB_USER=" + database.user(),
-        "GATEWAY_DB_PASSWORD=",
-        "GATEWAY_AUDIT_KEYSTORE=" + root.resolve("audit.p12"),
-        "GATEWAY_AUDIT_KEYSTORE_PASSWORD=partner-faults-test",
-        "gateway.audit.keys.generate=true",
-        "logging.level.org.cypmh.gateway.requests=WARN",
+    return PartnerNetwork.onPostgres(
+        database.jdbcUrl(),
+        database.user(),
+        root,
         "routes.outbox.poll-interval=100ms",
         "routes.delivery.poll-interval=500ms",
         "routes.delivery.response-timeout=" + PARTNER_TIMEOUT.toSeconds() + "s",

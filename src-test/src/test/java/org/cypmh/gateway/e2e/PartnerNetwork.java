@@ -88,6 +88,27 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
     return settings.toArray(String[]::new);
   }
 
+  /**
+   * Settings for a packaged gateway process on a PostgreSQL database ({@code jdbcUrl}: the test's
+   * own database, directly or through a relay) with audit keys generated under {@code root} and the
+   * per-request log lines off, talking to the demo partners; then the test's own settings.
+   */
+  static String[] onPostgres(String jdbcUrl, String user, Path root, String... extra) {
+    List<String> settings =
+        new ArrayList<>(
+            List.of(
+                "spring.profiles.active=postgres",
+                "GATEWAY_DB_URL=" + jdbcUrl,
+                "GATEWAY_DB_USER=" + user,
+                "GATEWAY_DB_PASSWORD=",
+                "GATEWAY_AUDIT_KEYSTORE=" + root.resolve("audit.p12"),
+                "GATEWAY_AUDIT_KEYSTORE_PASSWORD=e2e-audit-keys",
+                "gateway.audit.keys.generate=true",
+                "logging.level.org.cypmh.gateway.requests=WARN"));
+    settings.addAll(List.of(extra));
+    return processSettings(settings.toArray(String[]::new));
+  }
+
   /** The route folder of one test context: its own copy of the packaged demo routes. */
   static Path routeFolderCopy() {
     Path folder = Path.of("target/e2e-routes", UUID.randomUUID().toString());

@@ -134,15 +134,10 @@ class TwoNodesSurviveAKillTest {
   }
 
   private static String[] settings(EmptyPostgresDatabase database, Path root) {
-    return PartnerNetwork.processSettings(
-        "spring.profiles.active=postgres",
-        "GATEWAY_DB_URL=" + database.jdbcUrl(),
-        "GATEWAY_DB_USER=" + database.user(),
-        "GATEWAY_DB_PASSWORD=",
-        "GATEWAY_AUDIT_KEYSTORE=" + root.resolve("audit.p12"),
-        "GATEWAY_AUDIT_KEYSTORE_PASSWORD=two-nodes-test",
-        "gateway.audit.keys.generate=true",
-        "logging.level.org.cypmh.gateway.requests=WARN",
+    return PartnerNetwork.onPostgres(
+        database.jdbcUrl(),
+        database.user(),
+        root,
         // A dead node's claims run out quickly, so the other takes its work over.
         "routes.outbox.lease=5s",
         "routes.delivery.lease=5s",
