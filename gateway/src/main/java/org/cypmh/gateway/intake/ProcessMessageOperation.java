@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
@@ -34,6 +35,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ProcessMessageOperation implements FhirOperations {
+
+  private static final int MAX_TASK_ATTEMPTS = 5;
 
   private final DaoRegistry daoRegistry;
   private final IFhirSystemDao<Bundle, ?> systemDao;
@@ -132,6 +135,26 @@ class ProcessMessageOperation implements FhirOperations {
           "ServiceRequest.identifier");
     }
     ServiceRequest referral = (ServiceRequest) ours.get(0);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        moveTaskOn(referral, response, message, request);
+        break;
+      } catch (ResourceVersionConflictException e) {
+        // The gateway's delivery feedback changed the Task since we read it: decide again.
+        if (attempt == MAX_TASK_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+    return response(response.header(), referral);
+  }
+
+  /**
+   * Writes the partner's answer onto the Task as read, conditional on that version (If-Match), in
+   * one transaction with the message itself.
+   */
+  private void moveTaskOn(
+      ServiceRequest referral, ReferralResponse response, Bundle message, RequestDetails request) {
     Task task =
         tracking
             .trackingTaskOf(referral)
@@ -150,7 +173,8 @@ class ProcessMessageOperation implements FhirOperations {
         .setResource(task)
         .getRequest()
         .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl(task.getIdElement().toUnqualifiedVersionless().getValue());
+        .setUrl(task.getIdElement().toUnqualifiedVersionless().getValue())
+        .setIfMatch("W/\"" + task.getIdElement().getVersionIdPart() + "\"");
     transaction
         .addEntry()
         .setResource(received)
@@ -158,7 +182,6 @@ class ProcessMessageOperation implements FhirOperations {
         .setMethod(Bundle.HTTPVerb.POST)
         .setUrl("Bundle");
     systemDao.transaction(request, transaction);
-    return response(response.header(), referral);
   }
 
   private static IdType storedReferral(Bundle transactionResponse, ReferralMessage message) {

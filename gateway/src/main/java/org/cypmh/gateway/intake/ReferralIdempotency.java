@@ -21,8 +21,11 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.springframework.stereotype.Component;
 
 /**
- * A referral is accepted once: a resubmission with the same referrer identifier returns the
- * original ServiceRequest (200, same id), never a second referral.
+ * A referral is accepted once: a resubmission with the same referrer identifier and the same
+ * content returns the original ServiceRequest (200, same id), never a second referral; the same
+ * identifier with different content is refused with 409 naming the conflict ({@link
+ * ResubmissionConflict}), because a silent 200 would tell the sender its change was taken. A change
+ * is sent as one: an update (conditional PUT, or a BaRS message with reason {@code update}).
  *
  * <p>Every ServiceRequest create, over REST or inside a transaction, becomes a HAPI conditional
  * create on the referrer's identifier (and on the requester, when it is a stored Organization).
@@ -35,6 +38,12 @@ class ReferralIdempotency implements FhirServerInterceptor {
 
   private static final int MAX_RETRIES = 5;
 
+  private final ResubmissionConflict resubmissions;
+
+  ReferralIdempotency(ResubmissionConflict resubmissions) {
+    this.resubmissions = resubmissions;
+  }
+
   /**
    * HAPI reads {@code If-None-Exist} when it binds the create's parameters, before any hook sees
    * the parsed resource, so the body is read here (HAPI caches it) to set the header in time.
@@ -45,8 +54,14 @@ class ReferralIdempotency implements FhirServerInterceptor {
         && "ServiceRequest".equals(request.getResourceName())
         && request.getHeader(Constants.HEADER_IF_NONE_EXIST) == null) {
       parse(request)
-          .flatMap(ReferralIdempotency::matchUrl)
-          .ifPresent(url -> request.addHeader(Constants.HEADER_IF_NONE_EXIST, url));
+          .ifPresent(
+              referral ->
+                  matchUrl(referral)
+                      .ifPresent(
+                          url -> {
+                            resubmissions.refuseChangedContent(referral, url, request);
+                            request.addHeader(Constants.HEADER_IF_NONE_EXIST, url);
+                          }));
     }
     return true;
   }
@@ -69,12 +84,17 @@ class ReferralIdempotency implements FhirServerInterceptor {
   }
 
   @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
-  void transaction(IBaseBundle bundle) {
+  void transaction(IBaseBundle bundle, RequestDetails request) {
     for (Bundle.BundleEntryComponent entry : ((Bundle) bundle).getEntry()) {
       if (entry.getResource() instanceof ServiceRequest referral
           && entry.getRequest().getMethod() == Bundle.HTTPVerb.POST
           && !entry.getRequest().hasIfNoneExist()) {
-        matchUrl(referral).ifPresent(url -> entry.getRequest().setIfNoneExist(url));
+        matchUrl(referral)
+            .ifPresent(
+                url -> {
+                  resubmissions.refuseChangedContent(referral, url, request);
+                  entry.getRequest().setIfNoneExist(url);
+                });
       }
     }
   }

@@ -46,7 +46,7 @@ public class DeliveryFeedback {
 
   /** After routing: what the referrer sees while deliveries are under way. */
   public void routed(String taskId, String businessStatus) {
-    updateTask(taskId, task -> task.getBusinessStatus().setText(businessStatus));
+    updateTask(taskId, task -> tell(task, businessStatus));
   }
 
   void delivered(Delivery delivery) {
@@ -56,7 +56,7 @@ public class DeliveryFeedback {
           if (task.getStatus() == Task.TaskStatus.REQUESTED) {
             task.setStatus(Task.TaskStatus.RECEIVED);
           }
-          task.getBusinessStatus().setText("delivered to " + delivery.service());
+          tell(task, "delivered to " + delivery.service());
           task.addOutput()
               .setType(new CodeableConcept(new Coding(OUTPUT_TYPE_SYSTEM, "delivered-to", null)))
               .setValue(new Reference(delivery.service()));
@@ -77,22 +77,22 @@ public class DeliveryFeedback {
     updateTask(
         delivery.task(),
         task ->
-            task.getBusinessStatus()
-                .setText(
-                    decision.awaitingConsent()
-                        ? "awaiting consent"
-                        : "not shared with " + delivery.service() + ": " + decision.reason()));
+            tell(
+                task,
+                decision.awaitingConsent()
+                    ? "awaiting consent"
+                    : "not shared with " + delivery.service() + ": " + decision.reason()));
   }
 
   void dead(Delivery delivery) {
     updateTask(
         delivery.task(),
         task ->
-            task.getBusinessStatus()
-                .setText(
-                    "delivery to "
-                        + delivery.service()
-                        + " failed; the gateway's operators have been alerted"));
+            tell(
+                task,
+                "delivery to "
+                    + delivery.service()
+                    + " failed; the gateway's operators have been alerted"));
     audit.record(
         deliveryEvent("dead-letter", delivery)
             .outcome(AuditEventOutcome._8, "gave up: " + delivery.lastError())
@@ -100,12 +100,32 @@ public class DeliveryFeedback {
             .build());
   }
 
+  /**
+   * What the gateway says about delivery is news to the referrer only until the receiving service
+   * has answered or the referrer has cancelled: a service's answer can reach us before its
+   * acknowledgement of our delivery does, and must not be overwritten by "delivered to ...". Once
+   * the Task has moved on, the gateway's account goes into a note instead, so nothing is lost.
+   */
+  private void tell(Task task, String businessStatus) {
+    if (ReferralTaskProgress.answeredOrClosed(task)) {
+      task.addNote().setTime(Date.from(clock.instant())).setText(businessStatus);
+    } else {
+      task.getBusinessStatus().setText(businessStatus);
+    }
+  }
+
+  /**
+   * Read, change and write back the Task, conditional on the version read: the id {@code read}
+   * returns carries its version, and HAPI refuses to update any other version with a {@code
+   * ResourceVersionConflictException}. {@code Deliveries} runs this inside a transaction it retries
+   * on that conflict, so a change is always decided from the Task as it is when it is written.
+   */
   private void updateTask(String taskId, Consumer<Task> change) {
     if (taskId == null) {
       return;
     }
     IFhirResourceDao<Task> dao = daoRegistry.getResourceDao(Task.class);
-    Task task = dao.read(new IdType(taskId), new SystemRequestDetails());
+    Task task = dao.read(new IdType(taskId).toVersionless(), new SystemRequestDetails());
     change.accept(task);
     task.setLastModified(Date.from(clock.instant()));
     dao.update(task, new SystemRequestDetails());

@@ -122,6 +122,87 @@ abstract class IntakeBehaviour {
   }
 
   @Test
+  void restResubmissionWithChangedContentIsAConflictAndGoesInAsAnUpdate() {
+    ServiceRequest referral = referralFor(gateway.createYoungPerson());
+    HttpResponse<String> first =
+        gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(referral));
+    String referralId = idFromLocation(first);
+    ServiceRequest changed =
+        referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.ROUTINE);
+    changed.getNoteFirstRep().setText("Eating better; still low.");
+
+    HttpResponse<String> resent =
+        gateway.post("/fhir/ServiceRequest", "application/fhir+json", json(changed));
+
+    assertThat(resent.statusCode()).isEqualTo(409);
+    OperationOutcome.OperationOutcomeIssueComponent issue =
+        GatewayClient.outcome(resent).getIssueFirstRep();
+    assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    assertThat(issue.getCode()).isEqualTo(OperationOutcome.IssueType.CONFLICT);
+    assertThat(issue.getExpression())
+        .extracting(e -> e.getValue())
+        .containsExactly("ServiceRequest.identifier");
+    assertThat(issue.getDiagnostics())
+        .startsWith(
+            "A referral with this referrer identifier is already held (ServiceRequest/"
+                + referralId
+                + ") with different content (ServiceRequest.priority, ServiceRequest.note).");
+    assertThat(
+            gateway
+                .fhir()
+                .read()
+                .resource(ServiceRequest.class)
+                .withId(referralId)
+                .execute()
+                .getPriority())
+        .isEqualTo(ServiceRequest.ServiceRequestPriority.URGENT);
+    assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
+
+    // Sent as what it is, an update on the referrer's identifier, the change is taken.
+    HttpResponse<String> updated =
+        gateway.send(
+            gateway
+                .request(
+                    "/fhir/ServiceRequest?identifier="
+                        + referral.getIdentifierFirstRep().getSystem()
+                        + "%7C"
+                        + referral.getIdentifierFirstRep().getValue())
+                .header("Content-Type", "application/fhir+json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json(changed))));
+
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    ServiceRequest stored =
+        gateway.fhir().read().resource(ServiceRequest.class).withId(referralId).execute();
+    assertThat(stored.getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.ROUTINE);
+    assertThat(stored.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED", "REFERRAL_UPDATED");
+  }
+
+  @Test
+  void barsNewReferralResentWithChangedContentIsRefusedAsRecConflict() {
+    String nhsNumber = NhsNumbers.next();
+    ServiceRequest referral = TestReferrals.eatingDisorderReferral("Restrictive eating");
+    Bundle created = processMessage(TestMessages.referral(nhsNumber, referral.copy(), "new"));
+    String referralId = created.getEntry().get(1).getResource().getIdElement().getIdPart();
+
+    HttpResponse<String> resent =
+        postMessage(
+            TestMessages.referral(
+                nhsNumber,
+                referral.copy().setPriority(ServiceRequest.ServiceRequestPriority.STAT),
+                "new"));
+
+    assertThat(resent.statusCode()).isEqualTo(409);
+    assertThat(GatewayClient.barsCode(resent)).isEqualTo("REC_CONFLICT");
+    assertThat(GatewayClient.outcome(resent).getIssueFirstRep().getDiagnostics())
+        .startsWith(
+            "A referral with this referrer identifier is already held (ServiceRequest/"
+                + referralId
+                + ") with different content (ServiceRequest.priority).");
+    assertThat(outboxEvents(referralId)).containsExactly("REFERRAL_ACCEPTED");
+  }
+
+  @Test
   void barsMessageIsAnsweredWithAResponseMessageAndStoredOnce() {
     String nhsNumber = NhsNumbers.next();
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Self-harm");

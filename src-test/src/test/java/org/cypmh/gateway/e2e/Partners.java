@@ -49,7 +49,8 @@ final class Partners {
                 .needClientAuth(true)
                 .trustStorePath(pki.trustStore().toString())
                 .trustStorePassword(pki.password())
-                .trustStoreType("PKCS12"));
+                .trustStoreType("PKCS12")
+                .extensions(new HeldResponses()));
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "partners-wiremock-stop"));
     instance = new Partners(pki, server);

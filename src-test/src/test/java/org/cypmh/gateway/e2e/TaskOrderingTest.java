@@ -1,0 +1,111 @@
+package org.cypmh.gateway.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A referral's Task tells the referrer the latest of what happened, whatever order the news arrives
+ * in. The receiving service can answer (a BaRS {@code servicerequest-response}) before its HTTP
+ * acknowledgement of our delivery reaches the gateway; the gateway's own "delivered to ..." must
+ * then not overwrite the answer. The partner's acknowledgement is held ({@link HeldResponses})
+ * until the answer has been taken, which forces that interleaving every run.
+ */
+@EmbeddedGateway
+class TaskOrderingTest extends RoutingBehaviourSupport {
+
+  private static final String TRIAGED = "Triaged, first appointment offered";
+
+  @Test
+  void answerThatOvertakesTheDeliveryAcknowledgementIsWhatTheReferrerReads() throws Exception {
+    RoutingReferrals referral = RoutingReferrals.referral();
+    holdPartnerAcknowledgementOf(referral);
+    Accepted accepted = accept(referral);
+    assertThat(HeldResponses.awaitArrival(referral.identifier(), DELIVERY.toSeconds()))
+        .as("the referral reached its partner")
+        .isTrue();
+
+    HttpResponse<String> answered =
+        postMessage(
+            TestMessages.response(
+                referral.serviceRequest(), MessageHeader.ResponseType.OK, TRIAGED));
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+    Task answeredTask = taskOf(accepted);
+    assertThat(answeredTask.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
+
+    HeldResponses.release(referral.identifier());
+    await().atMost(DELIVERY).until(() -> "DELIVERED".equals(delivery(accepted).get("status")));
+
+    String service = delivery(accepted).get("service");
+    Task task = taskOf(accepted);
+    assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
+    assertThat(task.getBusinessStatus().getText())
+        .isEqualTo("response from CAMHS eating disorders team: " + TRIAGED);
+    // What the gateway knew is kept, just not as the headline.
+    assertThat(task.getOutput())
+        .singleElement()
+        .satisfies(o -> assertThat(((Reference) o.getValue()).getReference()).isEqualTo(service));
+    assertThat(task.getNote())
+        .extracting(Annotation::getText)
+        .containsExactly("delivered to " + service);
+    // Each change was written on top of the one before it: answer, then delivery.
+    assertThat(Integer.parseInt(task.getMeta().getVersionId()))
+        .isEqualTo(Integer.parseInt(answeredTask.getMeta().getVersionId()) + 1);
+  }
+
+  /** The partner takes the referral but holds its HTTP answer until the test releases it. */
+  private static void holdPartnerAcknowledgementOf(RoutingReferrals referral) {
+    var server = PartnerNetwork.PARTNERS.server();
+    server.stubFor(
+        post(urlMatching("/[a-z-]+/fhir"))
+            .withRequestBody(containing(referral.identifier()))
+            .atPriority(1)
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody(
+                        "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
+                            + "\"entry\":[{\"response\":{\"status\":\"200 OK\"}},"
+                            + "{\"response\":{\"status\":\"201 Created\","
+                            + "\"location\":\"ServiceRequest/held-1/_history/1\"}}]}")
+                    .withTransformers(HeldResponses.NAME)
+                    .withTransformerParameter(HeldResponses.KEY, referral.identifier())));
+    server.stubFor(
+        post(urlMatching("/[a-z-]+/fhir/\\$process-message"))
+            .withRequestBody(containing(referral.identifier()))
+            .atPriority(1)
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/fhir+json")
+                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"message\"}")
+                    .withTransformers(HeldResponses.NAME)
+                    .withTransformerParameter(HeldResponses.KEY, referral.identifier())));
+  }
+
+  private HttpResponse<String> postMessage(Bundle message) {
+    return gateway.send(
+        gateway
+            .request("/fhir/$process-message")
+            .header("Content-Type", "application/fhir+json")
+            .header("X-Request-Id", UUID.randomUUID().toString())
+            .header("X-Correlation-Id", UUID.randomUUID().toString())
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    GatewayClient.FHIR.newJsonParser().encodeResourceToString(message))));
+  }
+}
