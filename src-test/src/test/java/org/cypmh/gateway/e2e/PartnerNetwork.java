@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -140,28 +141,34 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
     partners
         .server()
         .stubFor(
-            post(urlMatching("/[a-z-]+/fhir"))
-                .atPriority(10)
-                .willReturn(
-                    aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/fhir+json")
-                        .withBody(
-                            "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
-                                + "\"entry\":[{\"response\":{\"status\":\"200 OK\","
-                                + "\"location\":\"Patient/p1/_history/1\"}},"
-                                + "{\"response\":{\"status\":\"201 Created\","
-                                + "\"location\":\"ServiceRequest/partner-sr-1/_history/1\"}}]}")));
+            post(urlMatching("/[a-z-]+/fhir")).atPriority(10).willReturn(transactionAccepted()));
     partners
         .server()
         .stubFor(
             post(urlMatching("/[a-z-]+/fhir/\\$process-message"))
                 .atPriority(10)
-                .willReturn(
-                    aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/fhir+json")
-                        .withBody("{\"resourceType\":\"Bundle\",\"type\":\"message\"}")));
+                .willReturn(messageAccepted()));
     return partners;
+  }
+
+  /** A partner's FHIR REST answer to a referral transaction: Patient found, referral created. */
+  static ResponseDefinitionBuilder transactionAccepted() {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/fhir+json")
+        .withBody(
+            "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
+                + "\"entry\":[{\"response\":{\"status\":\"200 OK\","
+                + "\"location\":\"Patient/p1/_history/1\"}},"
+                + "{\"response\":{\"status\":\"201 Created\","
+                + "\"location\":\"ServiceRequest/partner-sr-1/_history/1\"}}]}");
+  }
+
+  /** A partner's BaRS answer to a message: taken. */
+  static ResponseDefinitionBuilder messageAccepted() {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/fhir+json")
+        .withBody("{\"resourceType\":\"Bundle\",\"type\":\"message\"}");
   }
 }

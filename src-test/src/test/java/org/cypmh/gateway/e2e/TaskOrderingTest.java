@@ -1,12 +1,12 @@
 package org.cypmh.gateway.e2e;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
@@ -73,28 +73,19 @@ class TaskOrderingTest extends RoutingBehaviourSupport {
         post(urlMatching("/[a-z-]+/fhir"))
             .withRequestBody(containing(referral.identifier()))
             .atPriority(1)
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "application/fhir+json")
-                    .withBody(
-                        "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
-                            + "\"entry\":[{\"response\":{\"status\":\"200 OK\"}},"
-                            + "{\"response\":{\"status\":\"201 Created\","
-                            + "\"location\":\"ServiceRequest/held-1/_history/1\"}}]}")
-                    .withTransformers(HeldResponses.NAME)
-                    .withTransformerParameter(HeldResponses.KEY, referral.identifier())));
+            .willReturn(held(PartnerNetwork.transactionAccepted(), referral)));
     server.stubFor(
         post(urlMatching("/[a-z-]+/fhir/\\$process-message"))
             .withRequestBody(containing(referral.identifier()))
             .atPriority(1)
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "application/fhir+json")
-                    .withBody("{\"resourceType\":\"Bundle\",\"type\":\"message\"}")
-                    .withTransformers(HeldResponses.NAME)
-                    .withTransformerParameter(HeldResponses.KEY, referral.identifier())));
+            .willReturn(held(PartnerNetwork.messageAccepted(), referral)));
+  }
+
+  private static ResponseDefinitionBuilder held(
+      ResponseDefinitionBuilder answer, RoutingReferrals referral) {
+    return answer
+        .withTransformers(HeldResponses.NAME)
+        .withTransformerParameter(HeldResponses.KEY, referral.identifier());
   }
 
   private HttpResponse<String> postMessage(Bundle message) {
