@@ -181,6 +181,9 @@ record ReferralMessage(
   static Bundle.BundleEntryComponent storedMessage(Bundle bundle, BarsOrigin origin) {
     Bundle received = bundle.copy();
     received.setId((String) null);
+    if (bundle.getIdElement().hasIdPart()) {
+      received.getMeta().addTag(BarsOrigin.MESSAGE_ID_TAG, bundle.getIdElement().getIdPart(), null);
+    }
     if (!received.getIdentifier().hasValue() && origin.messageIdentifier() != null) {
       received.setIdentifier(origin.messageIdentifier().copy());
     }

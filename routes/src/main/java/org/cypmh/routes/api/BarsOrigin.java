@@ -27,6 +27,13 @@ public record BarsOrigin(
   public static final String EXTENSION =
       "https://cypmh-gateway.org/fhir/StructureDefinition/bars-message-origin";
 
+  /**
+   * A stored message keeps the id its sender gave it (the BaRS message id, {@code Bundle.id}) as a
+   * tag of this system: the gateway stores the Bundle under an id of its own.
+   */
+  public static final String MESSAGE_ID_TAG =
+      "https://cypmh-gateway.org/fhir/CodeSystem/bars-message-id";
+
   public static final String DEFINITIONS = "https://fhir.nhs.uk/MessageDefinition/";
   public static final String REFERRAL =
       DEFINITIONS + "bars-message-servicerequest-request-referral";

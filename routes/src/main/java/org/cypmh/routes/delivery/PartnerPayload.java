@@ -174,6 +174,13 @@ final class PartnerPayload {
    */
   static Bundle forwarded(Bundle message, DirectoryService destination) {
     Bundle copy = message.copy();
+    // The sender's message id, not the gateway's storage id: the receiver answers with it.
+    copy.setId(
+        message.getMeta().getTag().stream()
+            .filter(t -> BarsOrigin.MESSAGE_ID_TAG.equals(t.getSystem()))
+            .map(Coding::getCode)
+            .findFirst()
+            .orElse(null));
     copy.setMeta(null);
     MessageHeader header = (MessageHeader) copy.getEntryFirstRep().getResource();
     header.getDestination().clear();
