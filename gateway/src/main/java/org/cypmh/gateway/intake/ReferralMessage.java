@@ -220,6 +220,8 @@ record ReferralMessage(
       if (reference.hasReference() && keptInMessage.contains(reference.getReference())) {
         String entry = reference.getReference();
         reference.setReference(null);
+        // The parser linked the entry's resource; it must not be stored as a reference either.
+        reference.setResource(null);
         reference.setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue(entry));
         if (!reference.hasDisplay()) {
           reference.setDisplay("kept in the BaRS message it came with");

@@ -426,9 +426,9 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
         .map(e -> e.getRequest())
         .filter(r -> r.getUrl().equals(path) && r.getBodyAsString().contains(mentioning))
         .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
-        .map(
-            r ->
-                GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, r.getBodyAsString()))
+        .map(LoggedRequest::getBodyAsString)
+        .peek(body -> assertThat(body).as("a Bundle").contains("\"resourceType\":\"Bundle\""))
+        .map(body -> GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, body))
         .toList();
   }
 
@@ -449,6 +449,7 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
   }
 
   private static Bundle parse(HttpResponse<String> response) {
+    assertThat(response.body()).as("a Bundle").contains("\"resourceType\":\"Bundle\"");
     return GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
   }
 
