@@ -146,6 +146,37 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
   }
 
   @Test
+  void cancellationStopsADeliveryNotYetMadeAndSendsNothing() {
+    // The VCSE service needs an explicit permit, which the young person has not given: the
+    // referral waits (withheld). Cancelled meanwhile, it must never go, nor its cancellation.
+    ServiceRequest referral = TestReferrals.eatingDisorderReferral("Low mood");
+    String id = referral.getIdentifierFirstRep().getValue();
+    String nhsNumber = NhsNumbers.next();
+    String target = TestMessages.target(SERVICE_IDS, "vcse-first-steps-ed");
+    HttpResponse<String> accepted =
+        TestMessages.post(
+            gateway, TestMessages.referral(nhsNumber, referral.copy(), "new"), target);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    Bundle response = parse(accepted);
+    Accepted referred =
+        new Accepted(
+            focus(response).getIdElement().toUnqualifiedVersionless().getValue(),
+            only(response, Task.class).getIdElement().toUnqualifiedVersionless().getValue());
+    await().atMost(DELIVERY).until(() -> "WITHHELD".equals(delivery(referred).get("status")));
+
+    ServiceRequest cancelled = referral.copy();
+    cancelled.setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+    Bundle cancellation = TestMessages.referral(nhsNumber, cancelled, "update");
+    header(cancellation).setDefinition(TestMessages.CANCELLED);
+    HttpResponse<String> cancel = TestMessages.post(gateway, cancellation, target);
+
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+    await().atMost(DELIVERY).until(() -> "CANCELLED".equals(delivery(referred).get("status")));
+    assertThat(taskOf(referred).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+    assertThat(received("/vcse-first-steps-ed/fhir", id)).isEmpty();
+  }
+
+  @Test
   void validationRequestGoesToTheServiceNamedMarkedAsValidation() {
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Ambulance disposition");
     String id = referral.getIdentifierFirstRep().getValue();
