@@ -146,6 +146,47 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
   }
 
   @Test
+  void serviceCompletingTheTaskItselfIsAnsweredToTheReferrerToo() {
+    ServiceRequest referral = TestReferrals.eatingDisorderReferral("Not eating at school");
+    String id = referral.getIdentifierFirstRep().getValue();
+    Bundle first =
+        BarsFixtures.referral(NhsNumbers.next(), referral, "new", TestMessages.REFERRAL).bundle();
+    HttpResponse<String> accepted =
+        TestMessages.post(
+            gateway, first, TestMessages.target(SERVICE_IDS, "camhs-eating-disorders"));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    String taskId =
+        only(parse(accepted), Task.class).getIdElement().toUnqualifiedVersionless().getValue();
+    await().atMost(DELIVERY).until(() -> status(taskId) == Task.TaskStatus.RECEIVED);
+
+    // PUT Task/{id}: the service rejects the referral by changing the Task (no message).
+    Task task = gateway.fhir().read().resource(Task.class).withUrl(taskId).execute();
+    task.setStatus(Task.TaskStatus.REJECTED);
+    task.getBusinessStatus().setText("Rejected: outside the service's area");
+    HttpResponse<String> rejected =
+        gateway.send(
+            gateway
+                .request("/fhir/" + taskId)
+                .header("Content-Type", "application/fhir+json")
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        GatewayClient.FHIR.newJsonParser().encodeResourceToString(task))));
+
+    assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
+    await().atMost(DELIVERY).until(() -> received(TestMessages.REFERRER_PATH, id).size() == 1);
+    Bundle answer = received(TestMessages.REFERRER_PATH, id).get(0);
+    assertThat(header(answer).getResponse().getIdentifier())
+        .isEqualTo(first.getIdElement().getIdPart());
+    assertThat(header(answer).getResponse().getCode())
+        .isEqualTo(MessageHeader.ResponseType.FATALERROR);
+    assertThat(header(answer).getDefinition())
+        .isEqualTo(TestMessages.DEFINITIONS + "bars-message-servicerequest-response-referral");
+    assertThat(only(answer, Task.class).getBusinessStatus().getText())
+        .isEqualTo("Rejected: outside the service's area");
+    assertThat(((ServiceRequest) focus(answer)).getIdentifierFirstRep().getValue()).isEqualTo(id);
+  }
+
+  @Test
   void cancellationStopsADeliveryNotYetMadeAndSendsNothing() {
     // The VCSE service needs an explicit permit, which the young person has not given: the
     // referral waits (withheld). Cancelled meanwhile, it must never go, nor its cancellation.
