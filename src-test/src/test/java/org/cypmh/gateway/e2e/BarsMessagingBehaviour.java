@@ -100,6 +100,20 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
           .isEqualTo("camhs-eating-disorders");
       assertThat(message.getIdElement().getIdPart()).isNotBlank();
     }
+    // Sent the way a BaRS sender sends: ids and the requesting software (the gateway, a Device).
+    LoggedRequest firstDelivery =
+        PartnerNetwork.PARTNERS.server().getAllServeEvents().stream()
+            .map(e -> e.getRequest())
+            .filter(r -> r.getUrl().equals(EATING_DISORDERS) && r.getBodyAsString().contains(id))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            new String(
+                java.util.Base64.getDecoder()
+                    .decode(firstDelivery.getHeader("NHSD-Requesting-Software"))))
+        .contains("\"resourceType\":\"Device\"")
+        .contains("\"value\":\"cypmh-gateway\"");
+    assertThat(firstDelivery.getHeader("X-Request-Id")).isNotBlank();
     assertThat(((ServiceRequest) focus(toService.get(1))).getNoteFirstRep().getText())
         .startsWith("Restrictive eating for 5 months");
     assertThat(((ServiceRequest) focus(toService.get(2))).getStatus())
