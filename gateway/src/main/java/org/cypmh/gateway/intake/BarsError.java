@@ -9,14 +9,20 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * The error codes a BaRS receiver answers with (NHS "http-error-codes"), so a sender's BaRS client
- * can act on them as it would with any other BaRS service.
+ * The error codes a BaRS service answers with (NHS "http-error-codes", BaRS API specification), so
+ * a sender's BaRS client can act on them as it would with any other BaRS service. {@code REC_*}:
+ * the gateway as the receiver of the message; {@code PROXY_*}: the gateway as the proxy that
+ * forwards it to the target named by {@code NHSD-Target-Identifier}.
  */
 enum BarsError {
   REC_BAD_REQUEST(400, OperationOutcome.IssueType.INVALID),
   REC_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
   REC_CONFLICT(409, OperationOutcome.IssueType.CONFLICT),
-  REC_UNPROCESSABLE_ENTITY(422, OperationOutcome.IssueType.BUSINESSRULE);
+  REC_UNPROCESSABLE_ENTITY(422, OperationOutcome.IssueType.BUSINESSRULE),
+  /** A proxy header ({@code NHSD-Target-Identifier}) that cannot be decoded or has no system. */
+  PROXY_BAD_REQUEST(400, OperationOutcome.IssueType.INVALID),
+  /** The target named by {@code NHSD-Target-Identifier} is not in the directory. */
+  PROXY_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND);
 
   static final String SYSTEM = "https://fhir.nhs.uk/CodeSystem/http-error-codes";
 
@@ -26,6 +32,10 @@ enum BarsError {
   BarsError(int status, OperationOutcome.IssueType issueType) {
     this.status = status;
     this.issueType = issueType;
+  }
+
+  int status() {
+    return status;
   }
 
   /** An exception HAPI turns into this status with an OperationOutcome carrying the BaRS code. */

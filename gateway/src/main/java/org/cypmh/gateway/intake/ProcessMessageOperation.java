@@ -10,15 +10,19 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.cypmh.gateway.fhir.FhirOperations;
+import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -26,12 +30,16 @@ import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
 /**
- * BaRS-style referral messaging: {@code POST /fhir/$process-message} with a message Bundle whose
- * MessageHeader (event {@code servicerequest-request}, reason new or update) focuses on the
- * ServiceRequest. The message's resources and the message itself are stored as one FHIR
- * transaction, through the same validation, idempotency and tracking as a REST referral; the answer
- * is a response message (MessageHeader response code {@code ok}, the stored referral and its
- * tracking Task) or an OperationOutcome with a BaRS error code.
+ * BaRS messaging: {@code POST /fhir/$process-message} with a message Bundle. Every BaRS event is
+ * handled or passed on ({@link BarsMessage}): a {@code servicerequest-request} (a referral, a
+ * validation request, an update or cancellation of one) is stored as one transaction with the
+ * message, through the same validation, idempotency and tracking as a REST referral, and routed (or
+ * proxied to the service named); a {@code servicerequest-response} moves the referral's Task on; a
+ * {@code booking-request} or {@code booking-response} is kept with its message and passed on to the
+ * service it is for. Resource types the gateway does not store travel in the stored message. The
+ * answer is a response message (MessageHeader response code {@code ok}, the focus, the tracking
+ * Task, and any validation warnings as an OperationOutcome) or an OperationOutcome with a BaRS
+ * error code.
  */
 @Component
 class ProcessMessageOperation implements FhirOperations {
@@ -43,45 +51,119 @@ class ProcessMessageOperation implements FhirOperations {
   private final ReferralTracking tracking;
   private final Clock clock;
   private final MatchUrlService matchUrlService;
+  private final MessageDestination destination;
 
   ProcessMessageOperation(
       DaoRegistry daoRegistry,
       IFhirSystemDao<Bundle, ?> systemDao,
       ReferralTracking tracking,
       Clock clock,
-      MatchUrlService matchUrlService) {
+      MatchUrlService matchUrlService,
+      MessageDestination destination) {
     this.daoRegistry = daoRegistry;
     this.systemDao = systemDao;
     this.tracking = tracking;
     this.clock = clock;
     this.matchUrlService = matchUrlService;
+    this.destination = destination;
   }
 
   @Operation(name = "$process-message", idempotent = false)
   public Bundle processMessage(
       @OperationParam(name = "content", min = 1, max = 1) Bundle message, RequestDetails request) {
     refuseRepeatedMessage(message, request);
-    MessageHeader header = ReferralMessage.header(message);
-    if (ReferralResponse.EVENT.equals(header.getEventCoding().getCode())
-        && ReferralMessage.EVENT_SYSTEM.equals(header.getEventCoding().getSystem())) {
-      return answer(ReferralResponse.read(message, header), message, request);
+    BarsMessage bars = BarsMessage.read(message);
+    String target = destination.check(bars.header(), BarsHeaders.targetService(request), request);
+    BarsHeaders.targetService(request, target);
+    return switch (bars.event()) {
+      case BarsDefinition.EVENT_SERVICEREQUEST_RESPONSE ->
+          answer(ReferralResponse.read(message, bars.header()), message, request);
+      case BarsDefinition.EVENT_BOOKING_REQUEST, BarsDefinition.EVENT_BOOKING_RESPONSE ->
+          passOn(bars, target, request);
+      default -> referral(bars, request);
+    };
+  }
+
+  private Bundle referral(BarsMessage bars, RequestDetails request) {
+    ReferralMessage referralMessage = ReferralMessage.read(bars);
+    BarsOrigin origin = origin(bars);
+    if (referralMessage.reason().changesExisting()) {
+      ServiceRequest existing = requireExisting(referralMessage.referral(), request);
+      // Answers name the message that started the conversation: the referral as first sent.
+      BarsOrigin first = BarsOrigin.of(existing).orElse(origin);
+      origin =
+          new BarsOrigin(
+              first.messageId() != null ? first.messageId() : origin.messageId(),
+              origin.messageIdentifier(),
+              origin.replyTo() != null ? origin.replyTo() : first.replyTo(),
+              origin.definition());
     }
-    ReferralMessage referralMessage = ReferralMessage.read(message);
-    if (referralMessage.reason() == ReferralMessage.Reason.UPDATE) {
-      requireExisting(referralMessage.referral(), request);
-    }
-    Bundle stored = systemDao.transaction(request, referralMessage.asTransaction());
-    IdType referralId = storedReferral(stored, referralMessage);
+    Predicate<String> served = daoRegistry::isResourceTypeSupported;
+    Bundle stored = systemDao.transaction(request, referralMessage.asTransaction(served, origin));
+    IdType referralId =
+        new IdType(
+                stored
+                    .getEntry()
+                    .get(referralMessage.referralIndex(served))
+                    .getResponse()
+                    .getLocation())
+            .toUnqualifiedVersionless();
     ServiceRequest referral =
         (ServiceRequest) daoRegistry.getResourceDao(ServiceRequest.class).read(referralId, request);
-    return response(referralMessage.header(), referral);
+    List<Resource> more = new ArrayList<>();
+    tracking.trackingTaskOf(referral).ifPresent(more::add);
+    return response(bars.header(), referral, null, more, request);
+  }
+
+  /**
+   * A booking request or response: the gateway does not book, it keeps the message (the outbox
+   * event for passing it on is written with it, see {@link MessageForwardTracking}) and passes it
+   * on to the service it is for.
+   */
+  private Bundle passOn(BarsMessage bars, String target, RequestDetails request) {
+    if (target == null) {
+      throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+          "A "
+              + bars.event()
+              + " is passed on to the service it is for: name it in "
+              + BarsHeaders.TARGET
+              + " or MessageHeader.destination",
+          "Bundle.entry[0].resource.destination");
+    }
+    MessageForwardTracking.forwardTo(request, target);
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction.addEntry(ReferralMessage.storedMessage(bars.bundle(), origin(bars)));
+    systemDao.transaction(request, transaction);
+    Resource focus = bars.focus().copy();
+    return response(
+        bars.header(),
+        focus,
+        bars.bundle().getEntry().get(bars.focusIndex()).getFullUrl(),
+        List.of(),
+        request);
+  }
+
+  /** Where this message came from, to answer it and find it again. */
+  private static BarsOrigin origin(BarsMessage bars) {
+    Bundle message = bars.bundle();
+    Identifier identifier =
+        message.getIdentifier().hasValue()
+            ? message.getIdentifier().copy()
+            : new Identifier()
+                .setSystem("urn:ietf:rfc:3986")
+                .setValue("urn:uuid:" + UUID.randomUUID());
+    return new BarsOrigin(
+        message.getIdElement().hasIdPart() ? message.getIdElement().getIdPart() : null,
+        identifier,
+        bars.header().getSource().getEndpoint(),
+        bars.definitionUrl());
   }
 
   /**
    * An update for a referral the gateway never received is refused rather than turned into a new
    * referral: the sender's record and ours disagree, and a person has to look.
    */
-  private void requireExisting(ServiceRequest referral, RequestDetails request) {
+  private ServiceRequest requireExisting(ServiceRequest referral, RequestDetails request) {
     String matchUrl = ReferralMessage.updateMatchUrl(referral);
     SearchParameterMap byIdentifier =
         matchUrlService.translateMatchUrl(
@@ -91,11 +173,17 @@ class ProcessMessageOperation implements FhirOperations {
                 .getContext()
                 .getResourceDefinition("ServiceRequest"));
     byIdentifier.setLoadSynchronous(true);
-    if (daoRegistry.getResourceDao(ServiceRequest.class).search(byIdentifier, request).isEmpty()) {
+    List<IBaseResource> found =
+        daoRegistry
+            .getResourceDao(ServiceRequest.class)
+            .search(byIdentifier, request)
+            .getAllResources();
+    if (found.isEmpty()) {
       throw BarsError.REC_NOT_FOUND.exception(
           "No referral with this referrer identifier has been received, so it cannot be updated",
           "ServiceRequest.identifier");
     }
+    return (ServiceRequest) found.get(0);
   }
 
   /**
@@ -137,8 +225,8 @@ class ProcessMessageOperation implements FhirOperations {
     ServiceRequest referral = (ServiceRequest) ours.get(0);
     for (int attempt = 1; ; attempt++) {
       try {
-        moveTaskOn(referral, response, message, request);
-        break;
+        Task task = moveTaskOn(referral, response, message, request);
+        return response(response.header(), referral, null, List.of(task), request);
       } catch (ResourceVersionConflictException e) {
         // The gateway's delivery feedback changed the Task since we read it: decide again.
         if (attempt == MAX_TASK_ATTEMPTS) {
@@ -146,14 +234,13 @@ class ProcessMessageOperation implements FhirOperations {
         }
       }
     }
-    return response(response.header(), referral);
   }
 
   /**
    * Writes the partner's answer onto the Task as read, conditional on that version (If-Match), in
    * one transaction with the message itself.
    */
-  private void moveTaskOn(
+  private Task moveTaskOn(
       ServiceRequest referral, ReferralResponse response, Bundle message, RequestDetails request) {
     Task task =
         tracking
@@ -182,14 +269,20 @@ class ProcessMessageOperation implements FhirOperations {
         .setMethod(Bundle.HTTPVerb.POST)
         .setUrl("Bundle");
     systemDao.transaction(request, transaction);
+    return task;
   }
 
-  private static IdType storedReferral(Bundle transactionResponse, ReferralMessage message) {
-    Bundle.BundleEntryComponent entry = transactionResponse.getEntry().get(message.referralIndex());
-    return new IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless();
-  }
-
-  private Bundle response(MessageHeader request, ServiceRequest referral) {
+  /**
+   * The response message: the focus (a stored resource, or an entry of the message named by its
+   * fullUrl), what else the sender should know (the tracking Task), and the request's validation
+   * warnings as an OperationOutcome.
+   */
+  private Bundle response(
+      MessageHeader request,
+      Resource focus,
+      String focusUrl,
+      List<Resource> more,
+      RequestDetails details) {
     Bundle response = new Bundle();
     response.setType(Bundle.BundleType.MESSAGE);
     response.setTimestamp(Date.from(clock.instant()));
@@ -213,10 +306,19 @@ class ProcessMessageOperation implements FhirOperations {
         .addDestination()
         .setEndpoint(request.getSource().getEndpoint())
         .setName(request.getSource().getName());
-    header.addFocus(new Reference(referral.getIdElement().toUnqualifiedVersionless().getValue()));
+    String focusFullUrl =
+        focusUrl != null ? focusUrl : focus.getIdElement().toUnqualifiedVersionless().getValue();
+    header.addFocus(new Reference(focusFullUrl));
     add(response, header);
-    add(response, referral);
-    tracking.trackingTaskOf(referral).ifPresent(task -> add(response, task));
+    response.addEntry().setFullUrl(focusFullUrl).setResource(focus);
+    more.forEach(resource -> add(response, resource));
+    List<OperationOutcome.OperationOutcomeIssueComponent> warnings = ValidationWarnings.of(details);
+    if (!warnings.isEmpty()) {
+      OperationOutcome outcome = new OperationOutcome();
+      outcome.setId(UUID.randomUUID().toString());
+      warnings.forEach(issue -> outcome.addIssue(issue.copy()));
+      response.addEntry().setFullUrl("urn:uuid:" + outcome.getIdPart()).setResource(outcome);
+    }
     return response;
   }
 

@@ -1,12 +1,18 @@
 package org.cypmh.gateway.intake;
 
+import ca.uhn.fhir.context.FhirContext;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 
 /**
@@ -22,10 +28,19 @@ record ReferralMessage(
   static final String EVENT = "servicerequest-request";
   private static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
 
-  /** Why the sender sent it: a new referral, or a change (incl. cancellation) to one it sent. */
+  /**
+   * Why the sender sent it ({@code message-reason-bars}): a new referral, a change (incl.
+   * cancellation) to one it sent, or its withdrawal.
+   */
   enum Reason {
     NEW,
-    UPDATE
+    UPDATE,
+    DELETE;
+
+    /** True if the message changes a referral the gateway already holds. */
+    boolean changesExisting() {
+      return this != NEW;
+    }
   }
 
   /** The MessageHeader of a well-formed message Bundle. */
@@ -45,35 +60,33 @@ record ReferralMessage(
     return header;
   }
 
-  static ReferralMessage read(Bundle message) {
-    MessageHeader header = header(message);
-    if (!(header.getEvent() instanceof Coding event)
-        || !EVENT_SYSTEM.equals(event.getSystem())
-        || !EVENT.equals(event.getCode())) {
-      throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
-          "This gateway processes the events "
-              + EVENT_SYSTEM
-              + "|"
-              + EVENT
-              + " and "
-              + ReferralResponse.EVENT
-              + " only",
-          "Bundle.entry[0].resource.eventCoding");
-    }
+  /**
+   * The referral a {@code servicerequest-request} message is about. A cancellation (the
+   * cancellation MessageDefinition) must be an update of a revoked or entered-in-error referral;
+   * reason {@code delete} withdraws the referral, as a cancellation does.
+   */
+  static ReferralMessage read(BarsMessage message) {
+    MessageHeader header = message.header();
     Reason reason = reason(header);
-    if (header.getFocus().size() != 1) {
-      throw BarsError.REC_BAD_REQUEST.exception(
-          "MessageHeader.focus must reference exactly one ServiceRequest in the message",
-          "Bundle.entry[0].resource.focus");
+    ServiceRequest referral = (ServiceRequest) message.focus();
+    if (message.definition().orElse(null) == BarsDefinition.CANCELLATION) {
+      if (reason == Reason.NEW) {
+        throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+            "A cancellation (MessageDefinition "
+                + BarsDefinition.CANCELLATION.url()
+                + ") changes a referral already sent: MessageHeader.reason must be 'update'",
+            "Bundle.entry[0].resource.reason");
+      }
+      if (referral.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED
+          && referral.getStatus() != ServiceRequest.ServiceRequestStatus.ENTEREDINERROR) {
+        throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+            "The payload does not match MessageHeader.definition "
+                + BarsDefinition.CANCELLATION.url()
+                + ": a cancelled referral has status 'revoked'",
+            "Bundle.entry[" + message.focusIndex() + "].resource.status");
+      }
     }
-    String focus = header.getFocusFirstRep().getReference();
-    int index = indexOf(message, focus);
-    if (index < 0 || !(message.getEntry().get(index).getResource() instanceof ServiceRequest)) {
-      throw BarsError.REC_BAD_REQUEST.exception(
-          "MessageHeader.focus '" + focus + "' is not a ServiceRequest entry of the message",
-          "Bundle.entry[0].resource.focus[0]");
-    }
-    return new ReferralMessage(header, message, reason, index);
+    return new ReferralMessage(header, message.bundle(), reason, message.focusIndex());
   }
 
   private static Reason reason(MessageHeader header) {
@@ -88,38 +101,48 @@ record ReferralMessage(
     return switch (reason.getCode()) {
       case "new" -> Reason.NEW;
       case "update" -> Reason.UPDATE;
+      case "delete" -> Reason.DELETE;
       default ->
           throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
-              "MessageHeader.reason must be 'new' or 'update', not '" + reason.getCode() + "'",
+              "MessageHeader.reason must be 'new', 'update' or 'delete' (message-reason-bars), not '"
+                  + reason.getCode()
+                  + "'",
               "Bundle.entry[0].resource.reason");
     };
   }
 
-  private static int indexOf(Bundle message, String fullUrl) {
-    List<Bundle.BundleEntryComponent> entries = message.getEntry();
-    for (int i = 1; i < entries.size(); i++) {
-      if (Objects.equals(entries.get(i).getFullUrl(), fullUrl)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   /**
-   * Every resource but the MessageHeader, as a transaction in the message's order (so the response
-   * entry at {@link #referralIndex()} - 1 is the referral). The Patient is matched on NHS number; a
-   * new referral is created once (see ReferralIdempotency); an update replaces the referral the
-   * sender identified by its own identifier.
+   * Every resource but the MessageHeader that the gateway stores, as a transaction in the message's
+   * order (so the response entry at {@link #referralIndex} is the referral). The Patient is matched
+   * on NHS number; a new referral is created once (see ReferralIdempotency); an update replaces the
+   * referral the sender identified by its own identifier (a {@code delete} stores it revoked). A
+   * resource of a type the gateway does not store ({@link BarsOrigin#keptOnlyInMessage}, e.g. a
+   * Questionnaire or an Appointment) is kept only in the stored message, which travels with the
+   * referral; references to it in stored resources name its entry ({@code fullUrl}) instead.
+   *
+   * @param served whether the gateway stores and serves a resource type
+   * @param origin where the referral came from, recorded on it for answers and delivery
    */
-  Bundle asTransaction() {
+  Bundle asTransaction(Predicate<String> served, BarsOrigin origin) {
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    Set<String> keptInMessage = new HashSet<>();
     for (Bundle.BundleEntryComponent entry :
         bundle.getEntry().subList(1, bundle.getEntry().size())) {
+      if (BarsOrigin.keptOnlyInMessage(entry.getResource().fhirType(), served)) {
+        keptInMessage.add(entry.getFullUrl());
+      }
+    }
+    for (Bundle.BundleEntryComponent entry :
+        bundle.getEntry().subList(1, bundle.getEntry().size())) {
+      if (keptInMessage.contains(entry.getFullUrl())) {
+        continue;
+      }
       Bundle.BundleEntryComponent copy =
           transaction
               .addEntry()
               .setFullUrl(entry.getFullUrl())
               .setResource(entry.getResource().copy());
+      pointIntoMessage(copy.getResource(), keptInMessage);
       Bundle.BundleEntryRequestComponent request = copy.getRequest();
       String type = entry.getResource().fhirType();
       if (entry.getResource() instanceof Patient patient
@@ -128,29 +151,50 @@ record ReferralMessage(
             .setMethod(Bundle.HTTPVerb.POST)
             .setUrl(type)
             .setIfNoneExist("identifier=" + NHS_NUMBER + "|" + nhsNumber(patient.getIdentifier()));
+      } else if (copy.getResource() instanceof ServiceRequest referral
+          && entry == bundle.getEntry().get(referralIndexInMessage)) {
+        origin.markOn(referral);
+        if (reason == Reason.DELETE) {
+          referral.setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+        }
+        if (reason.changesExisting()) {
+          request.setMethod(Bundle.HTTPVerb.PUT).setUrl(type + "?" + updateMatchUrl(referral));
+        } else {
+          request.setMethod(Bundle.HTTPVerb.POST).setUrl(type);
+        }
       } else if (entry.getResource() instanceof ServiceRequest referral
-          && reason == Reason.UPDATE) {
+          && reason.changesExisting()) {
         request.setMethod(Bundle.HTTPVerb.PUT).setUrl(type + "?" + updateMatchUrl(referral));
       } else {
         request.setMethod(Bundle.HTTPVerb.POST).setUrl(type);
       }
     }
-    // The message itself, as received, in the same transaction: what the sender said is kept
-    // exactly when what it asked for is stored.
+    transaction.addEntry(storedMessage(bundle, origin));
+    return transaction;
+  }
+
+  /**
+   * The message itself, as received, for the same transaction: what the sender said is kept exactly
+   * when what it asked for is stored. It carries the identifier the gateway finds it by (the
+   * sender's, or one given here).
+   */
+  static Bundle.BundleEntryComponent storedMessage(Bundle bundle, BarsOrigin origin) {
     Bundle received = bundle.copy();
     received.setId((String) null);
-    transaction
-        .addEntry()
-        .setFullUrl("urn:uuid:" + java.util.UUID.randomUUID())
-        .setResource(received)
-        .getRequest()
-        .setMethod(Bundle.HTTPVerb.POST)
-        .setUrl("Bundle");
+    if (bundle.getIdElement().hasIdPart()) {
+      received.getMeta().addTag(BarsOrigin.MESSAGE_ID_TAG, bundle.getIdElement().getIdPart(), null);
+    }
+    if (!received.getIdentifier().hasValue() && origin.messageIdentifier() != null) {
+      received.setIdentifier(origin.messageIdentifier().copy());
+    }
+    Bundle.BundleEntryComponent entry =
+        new Bundle.BundleEntryComponent()
+            .setFullUrl("urn:uuid:" + java.util.UUID.randomUUID())
+            .setResource(received);
+    entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Bundle");
     if (bundle.getIdentifier().hasValue()) {
       // Two copies of one message racing past the REC_CONFLICT check store it once.
-      transaction
-          .getEntry()
-          .get(transaction.getEntry().size() - 1)
+      entry
           .getRequest()
           .setIfNoneExist(
               "identifier="
@@ -158,7 +202,44 @@ record ReferralMessage(
                   + "|"
                   + bundle.getIdentifier().getValue());
     }
-    return transaction;
+    return entry;
+  }
+
+  /**
+   * A stored resource pointing at an entry kept only in the message: the reference names the entry
+   * by its fullUrl (an identifier), since there is no stored resource to point at.
+   */
+  private static void pointIntoMessage(Resource resource, Set<String> keptInMessage) {
+    if (keptInMessage.isEmpty()) {
+      return;
+    }
+    for (Reference reference :
+        FhirContext.forR4Cached()
+            .newTerser()
+            .getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+      if (reference.hasReference() && keptInMessage.contains(reference.getReference())) {
+        String entry = reference.getReference();
+        reference.setReference(null);
+        // The parser linked the entry's resource; it must not be stored as a reference either.
+        reference.setResource(null);
+        reference.setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue(entry));
+        if (!reference.hasDisplay()) {
+          reference.setDisplay("kept in the BaRS message it came with");
+        }
+      }
+    }
+  }
+
+  /** Position of the referral in the transaction made with the same {@code served}. */
+  int referralIndex(Predicate<String> served) {
+    int index = 0;
+    for (int i = 1; i < referralIndexInMessage; i++) {
+      if (!BarsOrigin.keptOnlyInMessage(
+          bundle.getEntry().get(i).getResource().fhirType(), served)) {
+        index++;
+      }
+    }
+    return index;
   }
 
   /** The referral the message is about. */
@@ -177,11 +258,6 @@ record ReferralMessage(
                 BarsError.REC_UNPROCESSABLE_ENTITY.exception(
                     "An update must carry the referrer's identifier of the referral it changes",
                     "ServiceRequest.identifier"));
-  }
-
-  /** Position of the referral in the transaction (the message minus its MessageHeader). */
-  int referralIndex() {
-    return referralIndexInMessage - 1;
   }
 
   private static String nhsNumber(List<Identifier> identifiers) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.BarsOrigin;
 import org.cypmh.routes.outbox.OutboxEvent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Reference;
@@ -37,6 +38,9 @@ class ReferralTracking implements FhirServerInterceptor {
 
   static final String TASK_PROFILE =
       "https://cypmh-gateway.org/fhir/StructureDefinition/cypmh-referral-task";
+
+  /** Task.code.text of a referral sent as a BaRS validation request. */
+  static final String VALIDATION_REQUEST = "BaRS validation request";
 
   /** RequestDetails user data: referral id to tracking Task id, for the response. */
   static final String TASKS_BY_REFERRAL = ReferralTracking.class.getName() + ".tasks";
@@ -123,6 +127,13 @@ class ReferralTracking implements FhirServerInterceptor {
     task.setAuthoredOn(Date.from(clock.instant()));
     task.setLastModified(Date.from(clock.instant()));
     task.getBusinessStatus().setText("received by the gateway, awaiting routing");
+    // A BaRS validation request asks the service to validate (e.g. an ambulance disposition), not
+    // to take the young person on: whoever follows the Task must see that.
+    if (BarsOrigin.of(referral).filter(BarsOrigin::validation).isPresent()) {
+      task.getCode().setText(VALIDATION_REQUEST);
+      task.getBusinessStatus()
+          .setText("validation request received by the gateway, awaiting routing");
+    }
     return task;
   }
 

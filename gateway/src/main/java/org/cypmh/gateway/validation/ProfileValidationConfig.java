@@ -3,6 +3,7 @@ package org.cypmh.gateway.validation;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.executor.InterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.validation.FhirValidator;
 import java.nio.file.Path;
 import org.cypmh.profiles.api.ConformancePackage;
@@ -41,13 +42,17 @@ class ProfileValidationConfig {
       FhirContext fhirContext,
       ConformancePackage conformance,
       NpmPackageFolder packages,
-      IValidationSupport jpaValidationSupport) {
+      IValidationSupport jpaValidationSupport,
+      DaoRegistry daoRegistry) {
     // The validator must never reach for packages.fhir.org: the gateway has what it needs locally.
     FhirSettings.setProhibitNetworkAccess(true);
     return ProfileValidator.create(
         fhirContext,
         ValidationChain.build(
-            fhirContext, conformance, packages.validationSupport(), jpaValidationSupport));
+            fhirContext,
+            conformance,
+            packages.validationSupport(),
+            new StoredTypesOnly(fhirContext, jpaValidationSupport, daoRegistry)));
   }
 
   @Bean

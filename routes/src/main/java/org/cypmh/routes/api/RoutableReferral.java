@@ -42,6 +42,18 @@ public final class RoutableReferral {
   private final LocalDate referredOn;
   private final ValueSetMembership terminology;
   private final ServiceDirectory directory;
+  private final Change change;
+  private final List<Resource> carried;
+
+  /** What the referral's sender did, as the recipient's message says it (BaRS reason). */
+  public enum Change {
+    /** A referral the recipient has not had: BaRS reason {@code new}. */
+    NEW,
+    /** A new version of a referral the recipient received: reason {@code update}. */
+    UPDATE,
+    /** The referrer cancelled it: reason {@code update} under the cancellation definition. */
+    CANCELLATION
+  }
 
   /**
    * @param supportingInfo the stored resources the referral's {@code supportingInfo} points to
@@ -60,12 +72,48 @@ public final class RoutableReferral {
     this.referredOn = referredOn;
     this.terminology = terminology;
     this.directory = directory;
+    this.change = Change.NEW;
+    this.carried = List.of();
+  }
+
+  private RoutableReferral(RoutableReferral facts, Change change, List<Resource> carried) {
+    this.received = facts.received;
+    this.outgoing = facts.received.copy();
+    this.patient = facts.patient;
+    this.supportingInfo = facts.supportingInfo;
+    this.referredOn = facts.referredOn;
+    this.terminology = facts.terminology;
+    this.directory = facts.directory;
+    this.change = change;
+    this.carried = List.copyOf(carried);
+  }
+
+  /** The same referral, sent to recipients as this change. */
+  public RoutableReferral as(Change change) {
+    return new RoutableReferral(this, change, carried);
+  }
+
+  /**
+   * The same referral with resources that travel with it but are not stored as resources by the
+   * gateway (types it does not serve, e.g. Questionnaire): kept in its BaRS message, sent on.
+   */
+  public RoutableReferral carrying(List<Resource> resources) {
+    return new RoutableReferral(this, change, resources);
+  }
+
+  /** What the recipient is told this is: new, an update or a cancellation. */
+  public Change change() {
+    return change;
+  }
+
+  /** Resources from the referral's message that the gateway keeps only in the message. */
+  public List<Resource> carried() {
+    return carried;
   }
 
   /** A fresh copy for the next route: same facts, untouched outgoing referral. */
   public RoutableReferral copy() {
-    return new RoutableReferral(
-        received, patient, supportingInfo, referredOn, terminology, directory);
+    return new RoutableReferral(this, change, carried);
   }
 
   /** Pathway code ({@code cypmh-referral-pathway}), e.g. {@code eating-disorders}. */

@@ -16,6 +16,7 @@ import org.cypmh.routes.LeasedClaim;
 import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.delivery.Delivery.Status;
+import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.routing.PlannedDelivery;
@@ -140,6 +141,57 @@ public class Deliveries {
       }
     }
     return toSend;
+  }
+
+  /**
+   * Stores a BaRS message passed on to one directory service, inside the caller's (routing)
+   * transaction. Returns its id if it may be sent now (consent permitting), else nothing.
+   */
+  public List<Long> storeMessage(
+      long eventId,
+      String focus,
+      String patient,
+      DirectoryService destination,
+      ConsentDecision consent,
+      String payload,
+      String idempotencyKey) {
+    Instant now = clock.instant();
+    Delivery delivery =
+        Delivery.message(
+            eventId, destination, focus, idempotencyKey, payload, patient, consent, now);
+    entityManager.persist(delivery);
+    delivery.leased(now.plus(settings.lease()));
+    return delivery.status() == Status.PENDING ? List.of(delivery.id()) : List.of();
+  }
+
+  /**
+   * The referral was cancelled: every delivery of it that has not been attempted (pending, or
+   * withheld by consent) is stopped in the caller's transaction, so no earlier version reaches a
+   * service after the cancellation. Returns the services that may have received it (delivered, or
+   * an attempt under way), who must be told.
+   */
+  public List<String> cancelUnsent(String referral) {
+    Instant now = clock.instant();
+    List<String> told = new ArrayList<>();
+    // Locked: a sender starting an attempt now either counted it first or finds it cancelled.
+    List<Delivery> all =
+        entityManager
+            .createQuery(
+                "from Delivery d where d.referral = :referral order by d.id", Delivery.class)
+            .setParameter("referral", referral)
+            .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+            .getResultList();
+    for (Delivery delivery : all) {
+      boolean unsent =
+          (delivery.status() == Status.PENDING && delivery.attempts() == 0)
+              || delivery.status() == Status.WITHHELD;
+      if (unsent) {
+        delivery.cancel(now);
+      } else if (delivery.status() != Status.CANCELLED && !told.contains(delivery.serviceId())) {
+        told.add(delivery.serviceId());
+      }
+    }
+    return told;
   }
 
   /**

@@ -48,7 +48,12 @@ public class Delivery {
      * Not sent: consent does not permit it (yet). Looked at again whenever the young person's
      * consent changes, and sent if it then permits.
      */
-    WITHHELD
+    WITHHELD,
+    /**
+     * Not sent, and never will be: the referrer cancelled the referral before this version reached
+     * the service.
+     */
+    CANCELLED
   }
 
   /** What is delivered. */
@@ -61,7 +66,12 @@ public class Delivery {
      * Records the gateway shares with a directory service on its own initiative (a summary of brief
      * interventions), consent permitting.
      */
-    RECORD
+    RECORD,
+    /**
+     * A BaRS message the gateway passes on as it came (a booking request or response), re-addressed
+     * to the directory service it was sent for, consent permitting.
+     */
+    MESSAGE
   }
 
   @Id
@@ -234,6 +244,35 @@ public class Delivery {
     return delivery;
   }
 
+  /** A BaRS message passed on to a directory service (not a referral the gateway tracks). */
+  static Delivery message(
+      long eventId,
+      DirectoryService destination,
+      String focus,
+      String idempotencyKey,
+      String payload,
+      String patient,
+      ConsentDecision consent,
+      Instant now) {
+    Delivery delivery =
+        new Delivery(
+            eventId,
+            "bars-message",
+            destination.serviceId(),
+            destination.resourceId(),
+            focus,
+            null,
+            idempotencyKey,
+            Connection.BARS_MESSAGE,
+            payload,
+            patient,
+            consent,
+            0,
+            now);
+    delivery.kind = Kind.MESSAGE;
+    return delivery;
+  }
+
   /** Shared records (not a referral) to a directory service. */
   static Delivery record(
       long eventId,
@@ -300,6 +339,13 @@ public class Delivery {
   void dead(String error, Instant now) {
     status = Status.DEAD;
     lastError = error;
+    finishedAt = now;
+  }
+
+  /** The referral was cancelled before this reached the service: nothing more is sent. */
+  void cancel(Instant now) {
+    status = Status.CANCELLED;
+    lastError = "cancelled by the referrer before delivery";
     finishedAt = now;
   }
 

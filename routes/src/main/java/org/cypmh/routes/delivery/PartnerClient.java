@@ -43,6 +43,20 @@ class PartnerClient {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String RETRY_AFTER = "Retry-After";
 
+  /**
+   * BaRS {@code NHSD-Requesting-Software}: the gateway, as the software sending (base64 JSON of a
+   * FHIR Device), so a BaRS receiver that requires the header takes what the gateway sends on.
+   */
+  static final String REQUESTING_SOFTWARE = "NHSD-Requesting-Software";
+
+  static final String GATEWAY_DEVICE =
+      java.util.Base64.getEncoder()
+          .encodeToString(
+              ("{\"resourceType\":\"Device\",\"identifier\":[{\"system\":"
+                      + "\"https://cypmh-gateway.org/fhir/Id/device\",\"value\":\"cypmh-gateway\"}],"
+                      + "\"deviceName\":[{\"name\":\"CYPMH gateway\",\"type\":\"manufacturer-name\"}]}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
   /** The wait when a breaker refuses a call but its open period is over (a test call is out). */
   private static final Duration HALF_OPEN_WAIT = Duration.ofMillis(200);
 
@@ -162,7 +176,9 @@ class PartnerClient {
                           "X-Request-Id",
                           UUID.randomUUID().toString(),
                           "X-Correlation-Id",
-                          delivery.idempotencyKey()));
+                          delivery.idempotencyKey(),
+                          REQUESTING_SOFTWARE,
+                          GATEWAY_DEVICE));
             });
     if (exchange.getException() != null) {
       Throwable cause = exchange.getException();

@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.cypmh.routes.api.BarsOrigin;
 import org.cypmh.routes.api.RoutableReferral;
 import org.cypmh.routes.api.SharedRecord;
 import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -39,6 +41,7 @@ final class PartnerPayload {
 
   static final String NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
   static final String BARS_EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
+  static final String BARS_REASONS = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
   static final String GATEWAY_ENDPOINT = "https://cypmh-gateway.org/fhir";
 
   /** The identifier a shared record carries at the partner: the gateway's resource id. */
@@ -66,24 +69,25 @@ final class PartnerPayload {
           supportingUrl, selfContained(fhirContext, stored, patientIdOf(referral), patientUrl));
       outgoing.addSupportingInfo(new Reference(supportingUrl));
     }
+    // Resources the gateway keeps only in the referral's message (types it does not serve, such as
+    // a Questionnaire) travel with it as they came.
+    for (Resource carried : referral.carried()) {
+      supporting.put(
+          url("carried|" + carried.getIdElement().getIdPart(), idempotencyKey),
+          selfContained(fhirContext, carried, patientIdOf(referral), patientUrl));
+    }
     Bundle bundle = new Bundle();
     bundle.setTimestamp(now);
     bundle.setIdentifier(
         new Identifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + idempotencyKey));
     if (connection == Connection.BARS_MESSAGE) {
       bundle.setType(BundleType.MESSAGE);
-      MessageHeader header = new MessageHeader();
-      header.setEvent(
-          new Coding(BARS_EVENTS, "servicerequest-request", "ServiceRequest - Request"));
-      header.getSource().setEndpoint(GATEWAY_ENDPOINT).setName("CYPMH gateway");
-      header
-          .addDestination()
-          .setEndpoint(destination.endpoint() == null ? null : destination.endpoint().address())
-          .setName(destination.name());
-      header.addFocus(new Reference(referralUrl));
+      // BaRS names a message by its Bundle.id: the receiver answers with it in response.identifier.
+      bundle.setId(uuid("message|" + idempotencyKey));
+      MessageHeader header = header(referral, destination, referralUrl);
       bundle
           .addEntry()
-          .setFullUrl("urn:uuid:" + UUID.nameUUIDFromBytes(("header|" + idempotencyKey).getBytes()))
+          .setFullUrl("urn:uuid:" + uuid("header|" + idempotencyKey))
           .setResource(header);
       bundle.addEntry().setFullUrl(referralUrl).setResource(outgoing);
       bundle.addEntry().setFullUrl(patientUrl).setResource(patient);
@@ -109,6 +113,92 @@ final class PartnerPayload {
           .ifPresent(i -> entry.getRequest().setIfNoneExist("identifier=" + i));
     }
     return bundle;
+  }
+
+  /**
+   * A complete BaRS MessageHeader, so the receiver can tell a new referral from an update or a
+   * cancellation: event {@code servicerequest-request}, reason {@code new} or {@code update}, the
+   * MessageDefinition (referral, validation, or cancellation), the referrer as sender, the gateway
+   * as source (answers come back to its {@code $process-message}), the service as destination.
+   */
+  private static MessageHeader header(
+      RoutableReferral referral, DirectoryService destination, String referralUrl) {
+    MessageHeader header = new MessageHeader();
+    header.setEvent(new Coding(BARS_EVENTS, "servicerequest-request", "ServiceRequest - Request"));
+    header
+        .getReason()
+        .addCoding(
+            new Coding(
+                BARS_REASONS,
+                referral.change() == RoutableReferral.Change.NEW ? "new" : "update",
+                null));
+    header.setDefinition(definition(referral));
+    header.setSender(logical(referral.received().getRequester()));
+    header
+        .getSource()
+        .setEndpoint(GATEWAY_ENDPOINT + "/$process-message")
+        .setName("CYPMH gateway")
+        .setSoftware("cypmh-gateway");
+    MessageHeader.MessageDestinationComponent to =
+        header
+            .addDestination()
+            .setEndpoint(
+                destination.endpoint() == null
+                    ? ServiceDirectory.SERVICE_ID_SYSTEM + "|" + destination.serviceId()
+                    : destination.endpoint().address() + "/$process-message")
+            .setName(destination.name());
+    to.getReceiver()
+        .setIdentifier(
+            new Identifier()
+                .setSystem(ServiceDirectory.SERVICE_ID_SYSTEM)
+                .setValue(destination.serviceId()))
+        .setDisplay(destination.name());
+    header.addFocus(new Reference(referralUrl));
+    return header;
+  }
+
+  private static String definition(RoutableReferral referral) {
+    if (referral.change() == RoutableReferral.Change.CANCELLATION) {
+      return BarsOrigin.CANCELLATION;
+    }
+    return BarsOrigin.of(referral.received())
+        .filter(BarsOrigin::validation)
+        .map(o -> BarsOrigin.VALIDATION)
+        .orElse(BarsOrigin.REFERRAL);
+  }
+
+  /**
+   * A BaRS message the gateway passes on as it came (a booking request or response): the sender's
+   * MessageHeader (event, reason, definition, sender, source, focus) kept, addressed to the
+   * directory service it is for.
+   */
+  static Bundle forwarded(Bundle message, DirectoryService destination) {
+    Bundle copy = message.copy();
+    // The sender's message id, not the gateway's storage id: the receiver answers with it.
+    copy.setId(
+        message.getMeta().getTag().stream()
+            .filter(t -> BarsOrigin.MESSAGE_ID_TAG.equals(t.getSystem()))
+            .map(Coding::getCode)
+            .findFirst()
+            .orElse(null));
+    copy.setMeta(null);
+    MessageHeader header = (MessageHeader) copy.getEntryFirstRep().getResource();
+    header.getDestination().clear();
+    MessageHeader.MessageDestinationComponent to =
+        header
+            .addDestination()
+            .setEndpoint(
+                destination.endpoint() == null
+                    ? ServiceDirectory.SERVICE_ID_SYSTEM + "|" + destination.serviceId()
+                    : destination.endpoint().address() + "/$process-message")
+            .setName(destination.name());
+    to.getReceiver()
+        .setIdentifier(
+            new Identifier()
+                .setSystem(ServiceDirectory.SERVICE_ID_SYSTEM)
+                .setValue(destination.serviceId()))
+        .setDisplay(destination.name());
+    return copy;
   }
 
   /**
@@ -187,6 +277,10 @@ final class PartnerPayload {
     return "urn:uuid:" + UUID.nameUUIDFromBytes((name + "|" + idempotencyKey).getBytes());
   }
 
+  private static String uuid(String name) {
+    return UUID.nameUUIDFromBytes(name.getBytes()).toString();
+  }
+
   private static String patientIdOf(RoutableReferral referral) {
     return referral.patient() == null
         ? null
@@ -240,6 +334,7 @@ final class PartnerPayload {
     referral.getBasedOn().clear();
     referral.getReplaces().clear();
     referral.setRequester(logical(referral.getRequester()));
+    BarsOrigin.removeFrom(referral);
     return referral;
   }
 

@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.Set;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.SharedRecord;
+import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.routing.PlannedDelivery;
 import org.hl7.fhir.r4.model.Bundle;
@@ -43,6 +44,15 @@ public class PartnerPayloads {
         connection,
         idempotencyKey,
         Date.from(clock.instant()));
+  }
+
+  /**
+   * A BaRS message passed on as it came, addressed to the destination, less what the consent
+   * decision withholds; serialised.
+   */
+  public String forwarded(Bundle message, DirectoryService destination, ConsentDecision decision) {
+    return redact(PartnerPayload.forwarded(message, destination), decision.withheldLabels())
+        .payload();
   }
 
   /** Shared records as the destination receives them, redacted as the decision says. */

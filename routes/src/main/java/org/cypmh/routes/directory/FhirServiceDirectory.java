@@ -16,6 +16,7 @@ import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Range;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -44,6 +45,32 @@ class FhirServiceDirectory implements ServiceDirectory {
   public Optional<DirectoryService> byId(String serviceId) {
     return search(HealthcareService.SP_IDENTIFIER, new TokenParam(SERVICE_ID_SYSTEM, serviceId))
         .stream()
+        .findFirst();
+  }
+
+  @Override
+  public Optional<DirectoryService> byIdentifier(String system, String value) {
+    if (SERVICE_ID_SYSTEM.equals(system)) {
+      return byId(value);
+    }
+    if (ODS_SYSTEM.equals(system)) {
+      SearchParameterMap byOds =
+          SearchParameterMap.newSynchronous(
+              Organization.SP_IDENTIFIER, new TokenParam(system, value));
+      return daoRegistry
+          .getResourceDao(Organization.class)
+          .search(byOds, new SystemRequestDetails())
+          .getAllResources()
+          .stream()
+          .flatMap(
+              org ->
+                  ofOrganisation(
+                      ((Resource) org).getIdElement().toUnqualifiedVersionless().getValue())
+                      .stream())
+          .filter(service -> service.endpoint() != null)
+          .findFirst();
+    }
+    return search(HealthcareService.SP_IDENTIFIER, new TokenParam(system, value)).stream()
         .findFirst();
   }
 

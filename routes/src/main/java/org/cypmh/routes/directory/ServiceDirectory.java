@@ -19,6 +19,18 @@ public interface ServiceDirectory {
   /** The active service with this identifier. */
   Optional<DirectoryService> byId(String serviceId);
 
+  /**
+   * The active service a BaRS identifier names ({@code system|value}): our service id, an ODS code
+   * of a directory Organization (its first service with an active endpoint), or any other
+   * identifier a HealthcareService carries (e.g. a DoS service id).
+   */
+  default Optional<DirectoryService> byIdentifier(String system, String value) {
+    return SERVICE_ID_SYSTEM.equals(system) ? byId(value) : Optional.empty();
+  }
+
+  /** The system of ODS organisation codes. */
+  String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
+
   /** Active services offering this service type ({@code cypmh-service-type} code). */
   List<DirectoryService> ofType(String serviceType);
 

@@ -61,6 +61,7 @@ class OutboxDispatch {
   private final YoungPersonLock youngPerson;
   private final InterventionSummaries interventions;
   private final TransitionPlanSharing transitionPlans;
+  private final MessageForwarding messages;
 
   OutboxDispatch(
       OutboxClaims claims,
@@ -74,7 +75,8 @@ class OutboxDispatch {
       ValueSetMembership terminology,
       YoungPersonLock youngPerson,
       InterventionSummaries interventions,
-      TransitionPlanSharing transitionPlans) {
+      TransitionPlanSharing transitionPlans,
+      MessageForwarding messages) {
     this.claims = claims;
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -88,6 +90,7 @@ class OutboxDispatch {
     this.youngPerson = youngPerson;
     this.interventions = interventions;
     this.transitionPlans = transitionPlans;
+    this.messages = messages;
   }
 
   /** Claims the events due now, for this node. */
@@ -122,6 +125,11 @@ class OutboxDispatch {
     }
     if (event.type() == OutboxEvent.Type.TRANSITION_PLAN_AGREED) {
       return share(event, Set.of(event), transitionPlans.plan(event.focus()));
+    }
+    if (event.type() == OutboxEvent.Type.MESSAGE_RECEIVED) {
+      List<Long> toSend = messages.forward(event.id(), event.focus(), event.targetService());
+      event.done();
+      return toSend;
     }
     if (event.type() == OutboxEvent.Type.CONSENT_CHANGED) {
       reconsider(event.focus());
@@ -197,12 +205,13 @@ class OutboxDispatch {
 
   private RoutableReferral routable(ServiceRequest referral, LocalDate referredOn) {
     return new RoutableReferral(
-        referral,
-        patientOf(referral),
-        supportingInfoOf(referral),
-        referredOn,
-        terminology,
-        directory);
+            referral,
+            patientOf(referral),
+            supportingInfoOf(referral),
+            referredOn,
+            terminology,
+            directory)
+        .carrying(messages.keptOnlyInMessage(referral));
   }
 
   /** The stored resources the referral points to as supporting information. */
@@ -256,17 +265,26 @@ class OutboxDispatch {
   }
 
   /**
-   * An update or cancellation goes where the referral went before (consent asked again, since it
-   * may have been withdrawn); a referral never delivered anywhere is routed afresh on update.
+   * An update goes where the referral went before, marked as an update (consent asked again, since
+   * it may have been withdrawn); a referral never delivered anywhere is routed afresh on update. A
+   * cancellation stops every delivery not yet attempted, and goes, marked as a cancellation, to the
+   * services that received the referral (or may have: an attempt was under way).
    */
   private List<PlannedDelivery> toEarlierDestinations(
       RoutableReferral referral, OutboxEvent event) {
     String versionless = event.focus().replaceAll("/_history/.*$", "");
     Set<String> earlier = new LinkedHashSet<>();
-    // Withheld destinations too: if consent later lets the referral go, its latest version follows.
-    deliveries.ofReferral(versionless).forEach(d -> earlier.add(d.serviceId()));
-    if (earlier.isEmpty()) {
-      return event.type() == OutboxEvent.Type.REFERRAL_UPDATED ? route(referral, event) : List.of();
+    RoutableReferral change;
+    if (event.type() == OutboxEvent.Type.REFERRAL_CANCELLED) {
+      earlier.addAll(deliveries.cancelUnsent(versionless));
+      change = referral.as(RoutableReferral.Change.CANCELLATION);
+    } else {
+      // Withheld destinations too: if consent later lets it go, its latest version follows.
+      deliveries.ofReferral(versionless).forEach(d -> earlier.add(d.serviceId()));
+      if (earlier.isEmpty()) {
+        return route(referral, event);
+      }
+      change = referral.as(RoutableReferral.Change.UPDATE);
     }
     List<PlannedDelivery> plans = new ArrayList<>();
     for (String serviceId : earlier) {
@@ -279,7 +297,7 @@ class OutboxDispatch {
                           event.type().name().toLowerCase().replace('_', '-'),
                           service,
                           consent.decide(referral, service),
-                          referral.copy())));
+                          change.copy())));
     }
     return plans;
   }

@@ -43,7 +43,12 @@ public class OutboxEvent {
      * A transition care plan (the focus, a CarePlan version) agreed with the young person was
      * stored or changed: shared with the adult services it names and the GP.
      */
-    TRANSITION_PLAN_AGREED
+    TRANSITION_PLAN_AGREED,
+    /**
+     * A BaRS message the gateway passes on as it came (a booking request or response; the focus,
+     * the stored message Bundle) to the directory service it names (the target service).
+     */
+    MESSAGE_RECEIVED
   }
 
   /** Where the routing engine is with it. */

@@ -107,6 +107,8 @@ abstract class AuditTrailBehaviour extends RoutingBehaviourSupport {
                 .header("Content-Type", "application/fhir+json")
                 .header("X-Request-Id", requestId)
                 .header("X-Correlation-Id", "audit-" + requestId)
+                .header("NHSD-Requesting-Software", TestMessages.requestingSoftware())
+                .header("NHSD-End-User-Organisation", TestMessages.endUserOrganisation("8HV48"))
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         GatewayClient.FHIR.newJsonParser().encodeResourceToString(message))));

@@ -338,12 +338,14 @@ abstract class IntakeBehaviour {
   }
 
   @Test
-  void messageForAnotherEventIsRefusedWithABarsCode() {
+  void messageForAnEventOutsideBarsIsRefusedWithABarsCode() {
+    // booking-request is a BaRS event the gateway now passes on; an event BaRS does not define is
+    // still refused.
     Bundle message =
         TestMessages.referral(NhsNumbers.next(), TestReferrals.eatingDisorderReferral("x"), "new");
     ((MessageHeader) message.getEntryFirstRep().getResource())
         .getEventCoding()
-        .setCode("booking-request");
+        .setCode("referral-notification");
 
     HttpResponse<String> response = postMessage(message);
 
@@ -410,6 +412,8 @@ abstract class IntakeBehaviour {
             .header("Content-Type", "application/fhir+json")
             .header("X-Request-Id", java.util.UUID.randomUUID().toString())
             .header("X-Correlation-Id", "correlation-" + message.getIdentifier().getValue())
+            .header("NHSD-Requesting-Software", TestMessages.requestingSoftware())
+            .header("NHSD-End-User-Organisation", TestMessages.endUserOrganisation("8HV48"))
             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json(message))));
   }
 
@@ -423,12 +427,16 @@ abstract class IntakeBehaviour {
                 .request("/fhir/$process-message")
                 .header("Content-Type", "application/fhir+json")
                 .header("X-Correlation-Id", "c-1")
+                .header("NHSD-Requesting-Software", TestMessages.requestingSoftware())
+                .header("NHSD-End-User-Organisation", TestMessages.endUserOrganisation("8HV48"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json(message))));
 
     assertThat(missing.statusCode()).isEqualTo(400);
     assertThat(GatewayClient.barsCode(missing)).isEqualTo("REC_BAD_REQUEST");
     assertThat(GatewayClient.outcome(missing).getIssueFirstRep().getDiagnostics())
         .contains("X-Request-Id");
+    // The id the sender did send comes back on the error too.
+    assertThat(missing.headers().firstValue("X-Correlation-Id")).hasValue("c-1");
 
     HttpResponse<String> accepted = postMessage(message);
     assertThat(accepted.statusCode()).isEqualTo(200);

@@ -7,11 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Annotation;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
@@ -86,17 +83,5 @@ class TaskOrderingTest extends RoutingBehaviourSupport {
     return answer
         .withTransformers(HeldResponses.NAME)
         .withTransformerParameter(HeldResponses.KEY, referral.identifier());
-  }
-
-  private HttpResponse<String> postMessage(Bundle message) {
-    return gateway.send(
-        gateway
-            .request("/fhir/$process-message")
-            .header("Content-Type", "application/fhir+json")
-            .header("X-Request-Id", UUID.randomUUID().toString())
-            .header("X-Correlation-Id", UUID.randomUUID().toString())
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    GatewayClient.FHIR.newJsonParser().encodeResourceToString(message))));
   }
 }
