@@ -36,9 +36,11 @@ class TaskOrderingTest extends RoutingBehaviourSupport {
         .isTrue();
 
     HttpResponse<String> answered =
-        postMessage(
+        TestMessages.post(
+            gateway,
             TestMessages.response(
-                referral.serviceRequest(), MessageHeader.ResponseType.OK, TRIAGED));
+                referral.serviceRequest(), MessageHeader.ResponseType.OK, TRIAGED),
+            null);
     assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
     Task answeredTask = taskOf(accepted);
     assertThat(answeredTask.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
