@@ -19,10 +19,16 @@ import org.springframework.validation.annotation.Validated;
  *     the gateway posts an asynchronous response to a referrer's own URL ({@code
  *     MessageHeader.source.endpoint}); unset: server-authenticated TLS only. A referrer found in
  *     the directory is answered with its Endpoint's credentials.
+ * @param replyHosts the hosts the gateway may answer at a referrer's own URL. A message can name
+ *     any address as its {@code source.endpoint}; answering whatever it names would let a sender
+ *     make the gateway post a young person's referral to a host of its choosing (or probe the
+ *     gateway's own network). A referrer at any other host is answered through the directory (its
+ *     organisation's Endpoint), or not at all. Default: none.
  */
 @Validated
 @ConfigurationProperties("gateway.bars")
 record BarsProperties(
     @DefaultValue("https://cypmh-gateway.org/fhir/$process-message") @NotBlank String endpoint,
     @DefaultValue List<String> alsoKnownAs,
-    String replyCredentials) {}
+    String replyCredentials,
+    @DefaultValue List<String> replyHosts) {}

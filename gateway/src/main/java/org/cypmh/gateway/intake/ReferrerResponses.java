@@ -7,6 +7,8 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Optional;
@@ -36,11 +38,12 @@ import org.springframework.stereotype.Component;
  * MessageHeader.response.identifier} the {@code Bundle.id} of the referrer's original message and
  * {@code response.code} {@code ok} (or {@code fatal-error} for a rejection or failure).
  *
- * <p>The referrer's address is its message's {@code source.endpoint}: a URL, or a {@code
- * system|value} id of a directory service; else the directory service of the referring organisation
- * (ODS code). The answer is queued in the transaction that changes the Task and sent through the
- * routes module's durable delivery (retries, audit of every attempt, dead letter), beside any Task
- * subscription's notification.
+ * <p>The referrer's address is its message's {@code source.endpoint}: an https URL on a host the
+ * operator allows ({@code gateway.bars.reply-hosts}), or a {@code system|value} id of a directory
+ * service; else the directory service of the referring organisation (ODS code). The answer is
+ * queued in the transaction that changes the Task and sent through the routes module's durable
+ * delivery (retries, audit of every attempt, dead letter), beside any Task subscription's
+ * notification.
  *
  * <p>A REST-server interceptor on purpose: it sees the receiving service's requests, not the
  * gateway's own Task bookkeeping (routing and delivery feedback).
@@ -127,7 +130,7 @@ class ReferrerResponses implements FhirServerInterceptor {
 
   private Optional<ReplyAddress> replyAddress(BarsOrigin origin, ServiceRequest referral) {
     String replyTo = origin.replyTo();
-    if (replyTo != null && (replyTo.startsWith("https://") || replyTo.startsWith("http://"))) {
+    if (replyTo != null && allowedReplyUrl(replyTo)) {
       return Optional.of(new ReplyAddress(processMessage(replyTo), properties.replyCredentials()));
     }
     Optional<DirectoryService> service = Optional.empty();
@@ -147,6 +150,18 @@ class ReferrerResponses implements FhirServerInterceptor {
             s ->
                 new ReplyAddress(
                     processMessage(s.endpoint().address()), s.endpoint().credentials()));
+  }
+
+  /** An https URL on a host the operator allows ({@code gateway.bars.reply-hosts}). */
+  private boolean allowedReplyUrl(String address) {
+    try {
+      URI uri = new URI(address);
+      return "https".equalsIgnoreCase(uri.getScheme())
+          && uri.getHost() != null
+          && properties.replyHosts().stream().anyMatch(uri.getHost()::equalsIgnoreCase);
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   private static String processMessage(String address) {

@@ -201,6 +201,37 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
   }
 
   @Test
+  void referrerNamingAnAddressOnAHostNotAllowedIsAnsweredThroughTheDirectoryInstead() {
+    // The message names a reply address on a host the operator has not allowed (127.0.0.1, not
+    // "localhost"): the gateway must not post the young person's referral wherever a message says.
+    ServiceRequest referral = TestReferrals.eatingDisorderReferral("Not eating at school");
+    referral.getRequester().getIdentifier().setValue("8ZZ02"); // First Steps ED, in the directory
+    String id = referral.getIdentifierFirstRep().getValue();
+    Bundle first =
+        BarsFixtures.referral(NhsNumbers.next(), referral, "new", TestMessages.REFERRAL).bundle();
+    String elsewhere = "/elsewhere/fhir/$process-message";
+    header(first)
+        .getSource()
+        .setEndpoint(
+            "https://127.0.0.1:" + PartnerNetwork.PARTNERS.server().httpsPort() + elsewhere);
+    HttpResponse<String> accepted =
+        TestMessages.post(
+            gateway, first, TestMessages.target(SERVICE_IDS, "camhs-eating-disorders"));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    String taskId =
+        only(parse(accepted), Task.class).getIdElement().toUnqualifiedVersionless().getValue();
+    await().atMost(DELIVERY).until(() -> status(taskId) == Task.TaskStatus.RECEIVED);
+
+    answer(referral, Task.TaskStatus.ACCEPTED, "Accepted: assessment booked");
+
+    String directoryEndpoint = "/vcse-first-steps-ed/fhir/$process-message";
+    await().atMost(DELIVERY).until(() -> received(directoryEndpoint, id).size() == 1);
+    assertThat(header(received(directoryEndpoint, id).get(0)).getResponse().getIdentifier())
+        .isEqualTo(first.getIdElement().getIdPart());
+    assertThat(received(elsewhere, id)).isEmpty();
+  }
+
+  @Test
   void cancellationStopsADeliveryNotYetMadeAndSendsNothing() {
     // The VCSE service needs an explicit permit, which the young person has not given: the
     // referral waits (withheld). Cancelled meanwhile, it must never go, nor its cancellation.

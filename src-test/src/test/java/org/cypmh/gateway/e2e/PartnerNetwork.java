@@ -55,6 +55,7 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
                     Map.entry("routes.outbox.poll-interval", "100ms"),
                     // Asynchronous BaRS answers to a referrer's own URL go over the same mTLS.
                     Map.entry("gateway.bars.reply-credentials", "demo-partners"),
+                    Map.entry("gateway.bars.reply-hosts", "localhost"),
                     // Brief interventions of one young person within 2 s travel as one summary.
                     Map.entry("gateway.interventions.summary-period", "PT2S"),
                     // A partner whose unmapped local codes are accepted and flagged.
