@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -26,8 +27,9 @@ import org.springframework.stereotype.Component;
  * change had been taken when it had not. The OperationOutcome names the referral held and the
  * elements that differ, and says how to send a change.
  *
- * <p>What the sender cannot know is not compared: ids, {@code meta} and narrative, and references
- * to resources in its own Bundle ({@code urn:uuid:}), which the gateway stores under its own ids.
+ * <p>What the sender cannot know is not compared: ids, {@code meta} and narrative, references to
+ * resources in its own Bundle ({@code urn:uuid:}), which the gateway stores under its own ids, and
+ * what the gateway stamps on a referral itself (its {@link BarsOrigin}).
  */
 @Component
 class ResubmissionConflict {
@@ -88,15 +90,22 @@ class ResubmissionConflict {
    * only what both can state is compared.
    */
   private static ServiceRequest comparable(ServiceRequest resource, ServiceRequest other) {
-    ServiceRequest copy = resource.copy();
+    ServiceRequest copy = withoutGatewayMarks(resource);
     List<Reference> mine = references(copy);
-    List<Reference> theirs = references(other.copy());
+    List<Reference> theirs = references(withoutGatewayMarks(other));
     for (int i = 0; i < mine.size(); i++) {
       boolean local = senderLocal(mine.get(i)) || (i < theirs.size() && senderLocal(theirs.get(i)));
       if (local) {
         mine.get(i).setReference(null);
       }
     }
+    return copy;
+  }
+
+  /** What the gateway itself stamps on a stored referral (its BaRS origin) is not content. */
+  private static ServiceRequest withoutGatewayMarks(ServiceRequest referral) {
+    ServiceRequest copy = referral.copy();
+    BarsOrigin.removeFrom(copy);
     return copy;
   }
 

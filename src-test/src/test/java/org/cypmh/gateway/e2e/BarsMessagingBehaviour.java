@@ -151,6 +151,7 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
               }
             });
     assertThat(statuses)
+        .as(GatewayClient.FHIR.newJsonParser().encodeResourceToString(history))
         .containsExactly(
             Task.TaskStatus.REQUESTED,
             Task.TaskStatus.RECEIVED,
