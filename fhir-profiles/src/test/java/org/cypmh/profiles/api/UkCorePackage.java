@@ -37,11 +37,13 @@ final class UkCorePackage {
   private static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
-      if (Files.isDirectory(dir.resolve("fhir-profiles")) && Files.isDirectory(dir.resolve("src-test"))) {
+      if (Files.isDirectory(dir.resolve("fhir-profiles"))
+          && Files.isDirectory(dir.resolve("src-test"))) {
         return dir;
       }
       dir = dir.getParent();
     }
-    throw new AssertionError("Cannot find the repository root above " + Path.of("").toAbsolutePath());
+    throw new AssertionError(
+        "Cannot find the repository root above " + Path.of("").toAbsolutePath());
   }
 }

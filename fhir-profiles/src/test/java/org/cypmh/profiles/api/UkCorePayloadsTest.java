@@ -21,7 +21,8 @@ class UkCorePayloadsTest {
 
   static String transaction() throws IOException {
     return Files.readString(
-            UkCorePackage.inRepository("src-test/src/test/resources/uk-core/referral-transaction.json"))
+            UkCorePackage.inRepository(
+                "src-test/src/test/resources/uk-core/referral-transaction.json"))
         .replace("${nhsNumber}", "9449305552")
         .replace("${referralId}", "MHST-2026-0042");
   }
@@ -29,7 +30,10 @@ class UkCorePayloadsTest {
   @Test
   void experiment() throws IOException {
     System.out.println("PACKAGES " + UK_CORE.packageIds());
-    System.out.println("WITHOUT" + Validators.describe(Validators.VALIDATOR.validate(transaction()).getMessages()));
-    System.out.println("WITH" + Validators.describe(WITH_UK_CORE.validate(transaction()).getMessages()));
+    System.out.println(
+        "WITHOUT"
+            + Validators.describe(Validators.VALIDATOR.validate(transaction()).getMessages()));
+    System.out.println(
+        "WITH" + Validators.describe(WITH_UK_CORE.validate(transaction()).getMessages()));
   }
 }

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Map;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.gateway.validation.ValidationWarnings;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -73,14 +74,13 @@ class TrackingTaskInResponse implements FhirServerInterceptor {
               .orElse(null);
     }
     if (task != null) {
-      OperationOutcome outcome = new OperationOutcome();
-      outcome
+      // Added to the entry's OperationOutcome, which may already carry validation warnings.
+      ValidationWarnings.mergeInto(entryResponse)
           .addIssue()
           .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
           .setCode(OperationOutcome.IssueType.INFORMATIONAL)
           .setDiagnostics("Referral " + id + " is tracked by " + task)
           .addLocation(task);
-      entryResponse.setOutcome(outcome);
     }
   }
 

@@ -2,8 +2,7 @@ package org.cypmh.gateway.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.interceptor.executor.InterceptorService;
-import ca.uhn.fhir.validation.FhirValidator;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.profiles.api.NpmPackageFolder;
@@ -51,11 +50,14 @@ class ProfileValidationConfig {
   }
 
   @Bean
-  IntakeValidation intakeValidation(ProfileValidator validator) {
-    FhirValidator fhirValidator = validator.fhirValidator();
-    InterceptorService validationHooks = new InterceptorService("validation");
-    validationHooks.registerInterceptor(new LocalCodeSystemsAreWarnings());
-    fhirValidator.setInterceptorBroadcaster(validationHooks);
-    return new IntakeValidation(fhirValidator);
+  ValidationWarnings validationWarnings(MeterRegistry meters) {
+    return new ValidationWarnings(meters);
+  }
+
+  @Bean
+  IntakeValidation intakeValidation(
+      ProfileValidator validator, ValidationProperties properties, ValidationWarnings warnings) {
+    return new IntakeValidation(
+        validator.fhirValidator(), new ValidationPolicy(properties), warnings);
   }
 }
