@@ -9,6 +9,8 @@ import org.cypmh.profiles.api.NpmPackageFolder;
 import org.cypmh.profiles.api.ProfileValidator;
 import org.cypmh.profiles.api.ValidationChain;
 import org.hl7.fhir.utilities.settings.FhirSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +27,8 @@ import org.springframework.context.annotation.Configuration;
     matchIfMissing = true)
 class ProfileValidationConfig {
 
+  private static final Logger log = LoggerFactory.getLogger(ProfileValidationConfig.class);
+
   @Bean
   ConformancePackage conformancePackage(FhirContext fhirContext) {
     return ConformancePackage.load(fhirContext);
@@ -32,7 +36,17 @@ class ProfileValidationConfig {
 
   @Bean
   NpmPackageFolder npmPackages(FhirContext fhirContext, ValidationProperties properties) {
-    return NpmPackageFolder.load(fhirContext, Path.of(properties.packageDir()));
+    NpmPackageFolder packages = NpmPackageFolder.load(fhirContext, Path.of(properties.packageDir()));
+    log.info("FHIR packages loaded from {}: {}", properties.packageDir(), packages.packageIds());
+    if (!packages.missingDependencies().isEmpty()) {
+      // Not fatal: profiles needing them give unknown-profile/unknown-extension warnings instead.
+      log.warn(
+          "FHIR packages depend on packages not in {}: {}; add them there to validate against"
+              + " their profiles",
+          properties.packageDir(),
+          packages.missingDependencies());
+    }
+    return packages;
   }
 
   @Bean
@@ -47,6 +61,11 @@ class ProfileValidationConfig {
         fhirContext,
         ValidationChain.build(
             fhirContext, conformance, packages.validationSupport(), jpaValidationSupport));
+  }
+
+  @Bean
+  LoadedPackages loadedPackages(NpmPackageFolder packages) {
+    return new LoadedPackages(packages);
   }
 
   @Bean
