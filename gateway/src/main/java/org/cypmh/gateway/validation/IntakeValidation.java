@@ -1,5 +1,6 @@
 package org.cypmh.gateway.validation;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -74,7 +75,7 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
     String partner = Caller.of(requestDetails).odsCode();
     Map<SingleValidationMessage, UnknownContent> kinds = new IdentityHashMap<>();
     policy.apply(result.getMessages(), partner).forEach(f -> kinds.put(f.message(), f.kind()));
-    OperationOutcome outcome = toOperationOutcome(result, kinds);
+    OperationOutcome outcome = toOperationOutcome(requestDetails.getFhirContext(), result, kinds);
     List<ValidationWarnings.Warning> found = new ArrayList<>();
     for (int i = 0; i < result.getMessages().size(); i++) {
       SingleValidationMessage message = result.getMessages().get(i);
@@ -93,17 +94,24 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
   }
 
   /**
-   * One issue per message, in order: FHIRPaths cleaned of the validator's comments, and the kind of
-   * unknown content, where it is one, as a {@code details} coding the sender can act on.
+   * One issue per message, in order (HAPI's own conversion adds an "all OK" issue to an empty
+   * result, so it is done message by message): FHIRPaths cleaned of the validator's comments, and
+   * the kind of unknown content, where it is one, as a {@code details} coding the sender can act
+   * on.
    */
   private static OperationOutcome toOperationOutcome(
-      ValidationResult result, Map<SingleValidationMessage, UnknownContent> kinds) {
-    OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
-    for (int i = 0; i < outcome.getIssue().size(); i++) {
-      OperationOutcome.OperationOutcomeIssueComponent issue = outcome.getIssue().get(i);
+      FhirContext fhirContext,
+      ValidationResult result,
+      Map<SingleValidationMessage, UnknownContent> kinds) {
+    OperationOutcome outcome = new OperationOutcome();
+    for (SingleValidationMessage message : result.getMessages()) {
+      OperationOutcome single =
+          (OperationOutcome)
+              new ValidationResult(fhirContext, List.of(message)).toOperationOutcome();
+      OperationOutcome.OperationOutcomeIssueComponent issue = single.getIssueFirstRep();
       issue.getExpression().forEach(IntakeValidation::clean);
       issue.getLocation().forEach(IntakeValidation::clean);
-      UnknownContent kind = kinds.get(result.getMessages().get(i));
+      UnknownContent kind = kinds.get(message);
       if (kind != null) {
         issue
             .getDetails()
@@ -111,6 +119,7 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
             .setSystem(ValidationWarnings.KIND_SYSTEM)
             .setCode(kind.tag());
       }
+      outcome.addIssue(issue);
     }
     return outcome;
   }

@@ -36,7 +36,8 @@ class ProfileValidationConfig {
 
   @Bean
   NpmPackageFolder npmPackages(FhirContext fhirContext, ValidationProperties properties) {
-    NpmPackageFolder packages = NpmPackageFolder.load(fhirContext, Path.of(properties.packageDir()));
+    NpmPackageFolder packages =
+        NpmPackageFolder.load(fhirContext, Path.of(properties.packageDir()));
     log.info("FHIR packages loaded from {}: {}", properties.packageDir(), packages.packageIds());
     if (!packages.missingDependencies().isEmpty()) {
       // Not fatal: profiles needing them give unknown-profile/unknown-extension warnings instead.
