@@ -107,9 +107,10 @@ record ReferralMessage(
 
   /**
    * Every resource but the MessageHeader, as a transaction in the message's order (so the response
-   * entry at {@link #referralIndex()} - 1 is the referral). The Patient is matched on NHS number; a
-   * new referral is created once (see ReferralIdempotency); an update replaces the referral the
-   * sender identified by its own identifier.
+   * entry at {@link #referralIndex()} - 1 is the referral). The Patient is matched on NHS number
+   * (else its local identifier, see {@link #patientMatch}); a new referral is created once (see
+   * ReferralIdempotency); an update replaces the referral the sender identified by its own
+   * identifier.
    */
   Bundle asTransaction() {
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
@@ -122,12 +123,8 @@ record ReferralMessage(
               .setResource(entry.getResource().copy());
       Bundle.BundleEntryRequestComponent request = copy.getRequest();
       String type = entry.getResource().fhirType();
-      if (entry.getResource() instanceof Patient patient
-          && nhsNumber(patient.getIdentifier()) != null) {
-        request
-            .setMethod(Bundle.HTTPVerb.POST)
-            .setUrl(type)
-            .setIfNoneExist("identifier=" + NHS_NUMBER + "|" + nhsNumber(patient.getIdentifier()));
+      if (entry.getResource() instanceof Patient patient && patientMatch(patient) != null) {
+        request.setMethod(Bundle.HTTPVerb.POST).setUrl(type).setIfNoneExist(patientMatch(patient));
       } else if (entry.getResource() instanceof ServiceRequest referral
           && reason == Reason.UPDATE) {
         request.setMethod(Bundle.HTTPVerb.PUT).setUrl(type + "?" + updateMatchUrl(referral));
@@ -159,6 +156,23 @@ record ReferralMessage(
                   + bundle.getIdentifier().getValue());
     }
     return transaction;
+  }
+
+  /**
+   * How a resent message finds the young person it already stored: the NHS number; without one (not
+   * yet traced), the sender's own local identifier (first with system and value), so resending does
+   * not create a second Patient. Null if the Patient has neither.
+   */
+  static String patientMatch(Patient patient) {
+    String nhsNumber = nhsNumber(patient.getIdentifier());
+    if (nhsNumber != null) {
+      return "identifier=" + NHS_NUMBER + "|" + nhsNumber;
+    }
+    return patient.getIdentifier().stream()
+        .filter(i -> i.hasSystem() && i.hasValue() && !NHS_NUMBER.equals(i.getSystem()))
+        .findFirst()
+        .map(i -> "identifier=" + i.getSystem() + "|" + i.getValue())
+        .orElse(null);
   }
 
   /** The referral the message is about. */
