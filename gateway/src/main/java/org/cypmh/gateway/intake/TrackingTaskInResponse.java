@@ -74,13 +74,17 @@ class TrackingTaskInResponse implements FhirServerInterceptor {
               .orElse(null);
     }
     if (task != null) {
-      // Added to the entry's OperationOutcome, which may already carry validation warnings.
+      // First in the entry's OperationOutcome, which may already carry HAPI's storage note and
+      // validation warnings: merged, never replaced.
       ValidationWarnings.mergeInto(entryResponse)
-          .addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-          .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-          .setDiagnostics("Referral " + id + " is tracked by " + task)
-          .addLocation(task);
+          .getIssue()
+          .add(
+              0,
+              new OperationOutcome.OperationOutcomeIssueComponent()
+                  .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                  .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                  .setDiagnostics("Referral " + id + " is tracked by " + task)
+                  .addLocation(task));
     }
   }
 
