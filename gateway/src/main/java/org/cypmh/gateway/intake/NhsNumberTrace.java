@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -17,10 +18,15 @@ import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
@@ -85,7 +91,7 @@ class NhsNumberTrace implements FhirServerInterceptor {
   static void markAwaitingTrace(Task task) {
     task.addInput()
         .setValue(
-            new org.hl7.fhir.r4.model.StringType(
+            new StringType(
                 "The young person has no NHS number yet; the gateway routes by its own Patient"
                     + " id until one is added."))
         .getType()
@@ -112,6 +118,7 @@ class NhsNumberTrace implements FhirServerInterceptor {
                   .setType(Patient.LinkType.REPLACEDBY)
                   .setOther(new Reference(existingId));
               existing.addLink().setType(Patient.LinkType.REPLACES).setOther(new Reference(self));
+              existing.setId(existing.getIdElement().toUnqualifiedVersionless());
               patientDao().update(existing, new SystemRequestDetails());
             });
   }
@@ -132,11 +139,42 @@ class NhsNumberTrace implements FhirServerInterceptor {
       if (CLOSED.contains(task.getStatus()) || !isAwaitingTrace(task)) {
         continue;
       }
-      task.getInput().removeIf(i -> AWAITING_TRACE.equals(i.getType().getText()));
-      task.addNote().setText("NHS number traced").setTime(Date.from(clock.instant()));
-      task.setLastModified(Date.from(clock.instant()));
-      taskDao().update(task, new SystemRequestDetails());
+      // A patch, not an update of what was read: routing may be moving the same Task on.
+      taskDao()
+          .patch(
+              task.getIdElement().toUnqualifiedVersionless(),
+              null,
+              PatchTypeEnum.FHIR_PATCH_JSON,
+              null,
+              tracedPatch(),
+              new SystemRequestDetails());
     }
+  }
+
+  /** FHIRPath Patch: drop the marker, note the trace, touch lastModified. */
+  private Parameters tracedPatch() {
+    Parameters patch = new Parameters();
+    Parameters.ParametersParameterComponent delete = patch.addParameter().setName("operation");
+    delete.addPart().setName("type").setValue(new CodeType("delete"));
+    delete
+        .addPart()
+        .setName("path")
+        .setValue(new StringType("Task.input.where(type.text = '" + AWAITING_TRACE + "')"));
+    Parameters.ParametersParameterComponent note = patch.addParameter().setName("operation");
+    note.addPart().setName("type").setValue(new CodeType("add"));
+    note.addPart().setName("path").setValue(new StringType("Task"));
+    note.addPart().setName("name").setValue(new StringType("note"));
+    note.addPart()
+        .setName("value")
+        .setValue(
+            new Annotation()
+                .setText("NHS number traced")
+                .setTimeElement(new DateTimeType(Date.from(clock.instant()))));
+    Parameters.ParametersParameterComponent touched = patch.addParameter().setName("operation");
+    touched.addPart().setName("type").setValue(new CodeType("replace"));
+    touched.addPart().setName("path").setValue(new StringType("Task.lastModified"));
+    touched.addPart().setName("value").setValue(new DateTimeType(Date.from(clock.instant())));
+    return patch;
   }
 
   private static boolean gainsNhsNumber(IBaseResource previous, Patient current) {
