@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -18,12 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Annotation;
-import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
@@ -139,42 +134,16 @@ class NhsNumberTrace implements FhirServerInterceptor {
       if (CLOSED.contains(task.getStatus()) || !isAwaitingTrace(task)) {
         continue;
       }
-      // A patch, not an update of what was read: routing may be moving the same Task on.
-      taskDao()
-          .patch(
-              task.getIdElement().toUnqualifiedVersionless(),
-              null,
-              PatchTypeEnum.FHIR_PATCH_JSON,
-              null,
-              tracedPatch(),
-              new SystemRequestDetails());
+      // Re-read and updated by versionless id: routing may have moved the Task on since the
+      // search; the database's optimistic lock still refuses a change made in between.
+      IdType id = task.getIdElement().toUnqualifiedVersionless();
+      Task latest = taskDao().read(id, new SystemRequestDetails());
+      latest.getInput().removeIf(i -> AWAITING_TRACE.equals(i.getType().getText()));
+      latest.addNote().setText("NHS number traced").setTime(Date.from(clock.instant()));
+      latest.setLastModified(Date.from(clock.instant()));
+      latest.setId(id);
+      taskDao().update(latest, new SystemRequestDetails());
     }
-  }
-
-  /** FHIRPath Patch: drop the marker, note the trace, touch lastModified. */
-  private Parameters tracedPatch() {
-    Parameters patch = new Parameters();
-    Parameters.ParametersParameterComponent delete = patch.addParameter().setName("operation");
-    delete.addPart().setName("type").setValue(new CodeType("delete"));
-    delete
-        .addPart()
-        .setName("path")
-        .setValue(new StringType("Task.input.where(type.text = '" + AWAITING_TRACE + "')"));
-    Parameters.ParametersParameterComponent note = patch.addParameter().setName("operation");
-    note.addPart().setName("type").setValue(new CodeType("add"));
-    note.addPart().setName("path").setValue(new StringType("Task"));
-    note.addPart().setName("name").setValue(new StringType("note"));
-    note.addPart()
-        .setName("value")
-        .setValue(
-            new Annotation()
-                .setText("NHS number traced")
-                .setTimeElement(new DateTimeType(Date.from(clock.instant()))));
-    Parameters.ParametersParameterComponent touched = patch.addParameter().setName("operation");
-    touched.addPart().setName("type").setValue(new CodeType("replace"));
-    touched.addPart().setName("path").setValue(new StringType("Task.lastModified"));
-    touched.addPart().setName("value").setValue(new DateTimeType(Date.from(clock.instant())));
-    return patch;
   }
 
   private static boolean gainsNhsNumber(IBaseResource previous, Patient current) {
