@@ -74,6 +74,16 @@ public final class ConformancePackage {
           "Procedure", BRIEF_INTERVENTION,
           "RelatedPerson", RELATED_PERSON);
 
+  /**
+   * Types whose profile applies by type only to a resource validated on its own (e.g. POSTed to
+   * {@code /CarePlan}) or, inside a Bundle or as a contained resource, only when it carries the
+   * marker extension given here (or claims the profile). A CarePlan travelling as supporting
+   * information in a referral is not a transition plan; one carrying {@code
+   * cypmh-agreed-with-young-person} is.
+   */
+  public static final Map<String, String> MARKER_EXTENSION_BY_RESOURCE_TYPE =
+      Map.of("CarePlan", AGREED_WITH_YOUNG_PERSON_EXTENSION);
+
   // Jars cannot be listed portably, so each folder carries an index; a test checks it is complete.
   private static final String PROFILES_INDEX = "/profiles/index.txt";
   private static final String EXAMPLES_INDEX = "/examples/index.txt";

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.hl7.fhir.common.hapi.validation.support.NpmPackageValidationSupport;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -32,12 +35,20 @@ public final class NpmPackageFolder {
     "StructureDefinition", "ValueSet", "CodeSystem", "SearchParameter"
   };
 
+  /** Built into HAPI (DefaultProfileValidationSupport): never needed in the folder. */
+  private static final String R4_CORE = "hl7.fhir.r4.core";
+
   private final NpmPackageValidationSupport validationSupport;
   private final List<String> packageIds;
+  private final List<String> missingDependencies;
 
-  private NpmPackageFolder(NpmPackageValidationSupport validationSupport, List<String> packageIds) {
+  private NpmPackageFolder(
+      NpmPackageValidationSupport validationSupport,
+      List<String> packageIds,
+      List<String> missingDependencies) {
     this.validationSupport = validationSupport;
     this.packageIds = List.copyOf(packageIds);
+    this.missingDependencies = List.copyOf(missingDependencies);
   }
 
   /**
@@ -47,10 +58,28 @@ public final class NpmPackageFolder {
   public static NpmPackageFolder load(FhirContext fhirContext, Path folder) {
     NpmPackageValidationSupport support = new NpmPackageValidationSupport(fhirContext);
     List<String> ids = new ArrayList<>();
+    Set<String> dependencies = new TreeSet<>();
     for (Path file : packageFiles(folder)) {
-      ids.add(loadPackage(fhirContext, support, file));
+      ids.add(loadPackage(fhirContext, support, file, dependencies));
     }
-    return new NpmPackageFolder(support, ids);
+    Set<String> loadedNames = new HashSet<>();
+    ids.forEach(id -> loadedNames.add(id.substring(0, id.indexOf('#'))));
+    List<String> missing =
+        dependencies.stream()
+            .filter(d -> !d.startsWith(R4_CORE + "#"))
+            .filter(d -> !loadedNames.contains(d.substring(0, d.indexOf('#'))))
+            .toList();
+    return new NpmPackageFolder(support, ids, missing);
+  }
+
+  /**
+   * Dependencies ({@code name#version}) the loaded packages declare but the folder does not hold,
+   * other than the FHIR R4 core package. Not fatal: a profile needing one of them validates with an
+   * unknown-profile or unknown-extension issue naming what is missing, and the gateway warns at
+   * start.
+   */
+  public List<String> missingDependencies() {
+    return missingDependencies;
   }
 
   public NpmPackageValidationSupport validationSupport() {
@@ -77,7 +106,10 @@ public final class NpmPackageFolder {
   }
 
   private static String loadPackage(
-      FhirContext fhirContext, NpmPackageValidationSupport support, Path file) {
+      FhirContext fhirContext,
+      NpmPackageValidationSupport support,
+      Path file,
+      Set<String> dependencies) {
     NpmPackage npmPackage;
     try (InputStream in = Files.newInputStream(file)) {
       npmPackage = NpmPackage.fromPackage(in);
@@ -109,6 +141,7 @@ public final class NpmPackageFolder {
       String where = current == null ? "its index" : "package/" + current;
       throw failure(file, "cannot read " + where + " (" + e.getMessage() + ")", e);
     }
+    npmPackage.dependencies().forEach(d -> dependencies.add(d.contains("#") ? d : d + "#"));
     return npmPackage.name() + "#" + npmPackage.version();
   }
 

@@ -21,9 +21,19 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
 final class ProfileByTypePolicyAdvisor extends FhirDefaultPolicyAdvisor {
 
   private final Map<String, String> profileByType;
+  private final Map<String, String> markerByType;
 
   ProfileByTypePolicyAdvisor(Map<String, String> profileByType) {
+    this(profileByType, ConformancePackage.MARKER_EXTENSION_BY_RESOURCE_TYPE);
+  }
+
+  /**
+   * @param markerByType types whose profile applies, below the root, only to resources carrying
+   *     this extension (see {@link ConformancePackage#MARKER_EXTENSION_BY_RESOURCE_TYPE})
+   */
+  ProfileByTypePolicyAdvisor(Map<String, String> profileByType, Map<String, String> markerByType) {
     this.profileByType = Map.copyOf(profileByType);
+    this.markerByType = Map.copyOf(markerByType);
   }
 
   @Override
@@ -42,9 +52,23 @@ final class ProfileByTypePolicyAdvisor extends FhirDefaultPolicyAdvisor {
       // A claimed profile is validated anyway; implying it again would duplicate every issue.
       return List.of();
     }
+    String marker = markerByType.get(resource.fhirType());
+    if (marker != null && !isRoot(stackPath) && !carries(resource, marker)) {
+      return List.of();
+    }
     StructureDefinition profile =
         validator.getContext().fetchResource(StructureDefinition.class, url);
     return profile == null ? List.of() : List.of(profile);
+  }
+
+  /** The resource validated itself, not one inside a Bundle or contained in another. */
+  private static boolean isRoot(String stackPath) {
+    return stackPath == null || !stackPath.contains(".");
+  }
+
+  private static boolean carries(Element resource, String extensionUrl) {
+    return resource.getChildren("extension").stream()
+        .anyMatch(e -> extensionUrl.equals(e.getNamedChildValue("url")));
   }
 
   private static boolean claims(Element resource, String url) {

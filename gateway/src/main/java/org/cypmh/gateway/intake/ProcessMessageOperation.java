@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.cypmh.gateway.fhir.FhirOperations;
+import org.cypmh.gateway.validation.ValidationWarnings;
 import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -312,13 +313,17 @@ class ProcessMessageOperation implements FhirOperations {
     add(response, header);
     response.addEntry().setFullUrl(focusFullUrl).setResource(focus);
     more.forEach(resource -> add(response, resource));
-    List<OperationOutcome.OperationOutcomeIssueComponent> warnings = ValidationWarnings.of(details);
-    if (!warnings.isEmpty()) {
-      OperationOutcome outcome = new OperationOutcome();
-      outcome.setId(UUID.randomUUID().toString());
-      warnings.forEach(issue -> outcome.addIssue(issue.copy()));
-      response.addEntry().setFullUrl("urn:uuid:" + outcome.getIdPart()).setResource(outcome);
-    }
+    ValidationWarnings.of(details)
+        .filter(OperationOutcome::hasIssue)
+        .ifPresent(
+            warnings -> {
+              OperationOutcome outcome = warnings.copy();
+              outcome.setId(UUID.randomUUID().toString());
+              response
+                  .addEntry()
+                  .setFullUrl("urn:uuid:" + outcome.getIdPart())
+                  .setResource(outcome);
+            });
     return response;
   }
 

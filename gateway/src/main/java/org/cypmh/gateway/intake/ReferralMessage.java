@@ -114,11 +114,12 @@ record ReferralMessage(
   /**
    * Every resource but the MessageHeader that the gateway stores, as a transaction in the message's
    * order (so the response entry at {@link #referralIndex} is the referral). The Patient is matched
-   * on NHS number; a new referral is created once (see ReferralIdempotency); an update replaces the
-   * referral the sender identified by its own identifier (a {@code delete} stores it revoked). A
-   * resource of a type the gateway does not store ({@link BarsOrigin#keptOnlyInMessage}, e.g. a
-   * Questionnaire or an Appointment) is kept only in the stored message, which travels with the
-   * referral; references to it in stored resources name its entry ({@code fullUrl}) instead.
+   * on NHS number (else its local identifier, see {@link #patientMatch}); a new referral is created
+   * once (see ReferralIdempotency); an update replaces the referral the sender identified by its
+   * own identifier (a {@code delete} stores it revoked). A resource of a type the gateway does not
+   * store ({@link BarsOrigin#keptOnlyInMessage}, e.g. a Questionnaire or an Appointment) is kept
+   * only in the stored message, which travels with the referral; references to it in stored
+   * resources name its entry ({@code fullUrl}) instead.
    *
    * @param served whether the gateway stores and serves a resource type
    * @param origin where the referral came from, recorded on it for answers and delivery
@@ -145,12 +146,8 @@ record ReferralMessage(
       pointIntoMessage(copy.getResource(), keptInMessage);
       Bundle.BundleEntryRequestComponent request = copy.getRequest();
       String type = entry.getResource().fhirType();
-      if (entry.getResource() instanceof Patient patient
-          && nhsNumber(patient.getIdentifier()) != null) {
-        request
-            .setMethod(Bundle.HTTPVerb.POST)
-            .setUrl(type)
-            .setIfNoneExist("identifier=" + NHS_NUMBER + "|" + nhsNumber(patient.getIdentifier()));
+      if (entry.getResource() instanceof Patient patient && patientMatch(patient) != null) {
+        request.setMethod(Bundle.HTTPVerb.POST).setUrl(type).setIfNoneExist(patientMatch(patient));
       } else if (copy.getResource() instanceof ServiceRequest referral
           && entry == bundle.getEntry().get(referralIndexInMessage)) {
         origin.markOn(referral);
@@ -240,6 +237,23 @@ record ReferralMessage(
       }
     }
     return index;
+  }
+
+  /**
+   * How a resent message finds the young person it already stored: the NHS number; without one (not
+   * yet traced), the sender's own local identifier (first with system and value), so resending does
+   * not create a second Patient. Null if the Patient has neither.
+   */
+  static String patientMatch(Patient patient) {
+    String nhsNumber = nhsNumber(patient.getIdentifier());
+    if (nhsNumber != null) {
+      return "identifier=" + NHS_NUMBER + "|" + nhsNumber;
+    }
+    return patient.getIdentifier().stream()
+        .filter(i -> i.hasSystem() && i.hasValue() && !NHS_NUMBER.equals(i.getSystem()))
+        .findFirst()
+        .map(i -> "identifier=" + i.getSystem() + "|" + i.getValue())
+        .orElse(null);
   }
 
   /** The referral the message is about. */

@@ -55,10 +55,14 @@ class ReferralTracking implements FhirServerInterceptor {
 
   @PersistenceContext private EntityManager entityManager;
 
-  ReferralTracking(DaoRegistry daoRegistry, Clock clock, RoutesProperties routes) {
+  private final NhsNumberTrace trace;
+
+  ReferralTracking(
+      DaoRegistry daoRegistry, Clock clock, RoutesProperties routes, NhsNumberTrace trace) {
     this.daoRegistry = daoRegistry;
     this.clock = clock;
     this.routing = routes.enabled();
+    this.trace = trace;
   }
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -133,6 +137,10 @@ class ReferralTracking implements FhirServerInterceptor {
       task.getCode().setText(VALIDATION_REQUEST);
       task.getBusinessStatus()
           .setText("validation request received by the gateway, awaiting routing");
+    }
+    if (trace.awaitsTrace(referral.getSubject())) {
+      // Kept as an input, not in businessStatus, which routing rewrites at every step.
+      NhsNumberTrace.markAwaitingTrace(task);
     }
     return task;
   }

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Map;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.gateway.validation.ValidationWarnings;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -73,14 +74,17 @@ class TrackingTaskInResponse implements FhirServerInterceptor {
               .orElse(null);
     }
     if (task != null) {
-      OperationOutcome outcome = new OperationOutcome();
-      outcome
-          .addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-          .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-          .setDiagnostics("Referral " + id + " is tracked by " + task)
-          .addLocation(task);
-      entryResponse.setOutcome(outcome);
+      // First in the entry's OperationOutcome, which may already carry HAPI's storage note and
+      // validation warnings: merged, never replaced.
+      ValidationWarnings.mergeInto(entryResponse)
+          .getIssue()
+          .add(
+              0,
+              new OperationOutcome.OperationOutcomeIssueComponent()
+                  .setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                  .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                  .setDiagnostics("Referral " + id + " is tracked by " + task)
+                  .addLocation(task));
     }
   }
 

@@ -1,5 +1,6 @@
 package org.cypmh.gateway.validation;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -8,8 +9,14 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.interceptor.RequestValidatingInterceptor;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.StringType;
@@ -18,7 +25,9 @@ import org.hl7.fhir.r4.model.StringType;
  * Validates every request body (create, update, transaction and batch entries, messages) against
  * the CYPMH profiles before anything is stored: errors answer 422 with an OperationOutcome whose
  * issues carry the FHIRPath {@code expression} of the offending element; warnings do not block.
- * HAPI's own request-validating interceptor does the work with our validator modules.
+ * HAPI's own request-validating interceptor does the work with our validator modules; {@link
+ * ValidationPolicy} then decides, for the calling partner, which issues are warnings (returned and
+ * counted by {@link ValidationWarnings}) and which refuse the request.
  */
 class IntakeValidation extends RequestValidatingInterceptor implements FhirServerInterceptor {
 
@@ -28,12 +37,20 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
    */
   private static final Pattern PATH_COMMENT = Pattern.compile("/\\*.*?\\*/");
 
-  IntakeValidation(FhirValidator validator) {
+  private final ValidationPolicy policy;
+  private final ValidationWarnings warnings;
+
+  IntakeValidation(FhirValidator validator, ValidationPolicy policy, ValidationWarnings warnings) {
+    this.policy = policy;
+    this.warnings = warnings;
     setValidator(validator);
-    setFailOnSeverity(ResultSeverityEnum.ERROR);
+    // The policy decides what refuses a request, after the validator has run (see validate).
+    setFailOnSeverity(null);
     // Outcomes go in the response body only: headers would copy issue text (which can quote
     // submitted values) into proxies' and load balancers' logs.
     setAddResponseHeaderOnSeverity(null);
+    // ValidationWarnings returns the warnings, with their kind, where the response has room.
+    setAddValidationResultsToResponseOperationOutcome(false);
   }
 
   /**
@@ -51,19 +68,63 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
     } catch (DataFormatException e) {
       return null;
     }
-    return super.validate(request, requestDetails);
+    ValidationResult result = super.validate(request, requestDetails);
+    if (result == null) {
+      return null;
+    }
+    String partner = Caller.of(requestDetails).odsCode();
+    Map<SingleValidationMessage, UnknownContent> kinds = new IdentityHashMap<>();
+    policy.apply(result.getMessages(), partner).forEach(f -> kinds.put(f.message(), f.kind()));
+    OperationOutcome outcome = toOperationOutcome(requestDetails.getFhirContext(), result, kinds);
+    List<ValidationWarnings.Warning> found = new ArrayList<>();
+    for (int i = 0; i < result.getMessages().size(); i++) {
+      SingleValidationMessage message = result.getMessages().get(i);
+      if (message.getSeverity() == ResultSeverityEnum.WARNING) {
+        found.add(
+            new ValidationWarnings.Warning(
+                outcome.getIssue().get(i), kinds.getOrDefault(message, UnknownContent.OTHER)));
+      }
+    }
+    warnings.record(requestDetails, partner, found);
+    if (result.getMessages().stream()
+        .anyMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())) {
+      throw refusal(outcome);
+    }
+    return result;
   }
 
-  @Override
-  protected void fail(RequestDetails request, ValidationResult result) {
-    OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
-    outcome
-        .getIssue()
-        .forEach(
-            issue -> {
-              issue.getExpression().forEach(IntakeValidation::clean);
-              issue.getLocation().forEach(IntakeValidation::clean);
-            });
+  /**
+   * One issue per message, in order (HAPI's own conversion adds an "all OK" issue to an empty
+   * result, so it is done message by message): FHIRPaths cleaned of the validator's comments, and
+   * the kind of unknown content, where it is one, as a {@code details} coding the sender can act
+   * on.
+   */
+  private static OperationOutcome toOperationOutcome(
+      FhirContext fhirContext,
+      ValidationResult result,
+      Map<SingleValidationMessage, UnknownContent> kinds) {
+    OperationOutcome outcome = new OperationOutcome();
+    for (SingleValidationMessage message : result.getMessages()) {
+      OperationOutcome single =
+          (OperationOutcome)
+              new ValidationResult(fhirContext, List.of(message)).toOperationOutcome();
+      OperationOutcome.OperationOutcomeIssueComponent issue = single.getIssueFirstRep();
+      issue.getExpression().forEach(IntakeValidation::clean);
+      issue.getLocation().forEach(IntakeValidation::clean);
+      UnknownContent kind = kinds.get(message);
+      if (kind != null) {
+        issue
+            .getDetails()
+            .addCoding()
+            .setSystem(ValidationWarnings.KIND_SYSTEM)
+            .setCode(kind.tag());
+      }
+      outcome.addIssue(issue);
+    }
+    return outcome;
+  }
+
+  private static UnprocessableEntityException refusal(OperationOutcome outcome) {
     long errors =
         outcome.getIssue().stream()
             .filter(
@@ -71,7 +132,7 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
                     i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
                         || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
             .count();
-    throw new UnprocessableEntityException(
+    return new UnprocessableEntityException(
         "The request does not conform to the CYPMH profiles: " + errors + " error(s)", outcome);
   }
 

@@ -2,15 +2,16 @@ package org.cypmh.gateway.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.interceptor.executor.InterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.validation.FhirValidator;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.profiles.api.NpmPackageFolder;
 import org.cypmh.profiles.api.ProfileValidator;
 import org.cypmh.profiles.api.ValidationChain;
 import org.hl7.fhir.utilities.settings.FhirSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +28,8 @@ import org.springframework.context.annotation.Configuration;
     matchIfMissing = true)
 class ProfileValidationConfig {
 
+  private static final Logger log = LoggerFactory.getLogger(ProfileValidationConfig.class);
+
   @Bean
   ConformancePackage conformancePackage(FhirContext fhirContext) {
     return ConformancePackage.load(fhirContext);
@@ -34,7 +37,18 @@ class ProfileValidationConfig {
 
   @Bean
   NpmPackageFolder npmPackages(FhirContext fhirContext, ValidationProperties properties) {
-    return NpmPackageFolder.load(fhirContext, Path.of(properties.packageDir()));
+    NpmPackageFolder packages =
+        NpmPackageFolder.load(fhirContext, Path.of(properties.packageDir()));
+    log.info("FHIR packages loaded from {}: {}", properties.packageDir(), packages.packageIds());
+    if (!packages.missingDependencies().isEmpty()) {
+      // Not fatal: profiles needing them give unknown-profile/unknown-extension warnings instead.
+      log.warn(
+          "FHIR packages depend on packages not in {}: {}; add them there to validate against"
+              + " their profiles",
+          properties.packageDir(),
+          packages.missingDependencies());
+    }
+    return packages;
   }
 
   @Bean
@@ -56,11 +70,19 @@ class ProfileValidationConfig {
   }
 
   @Bean
-  IntakeValidation intakeValidation(ProfileValidator validator) {
-    FhirValidator fhirValidator = validator.fhirValidator();
-    InterceptorService validationHooks = new InterceptorService("validation");
-    validationHooks.registerInterceptor(new LocalCodeSystemsAreWarnings());
-    fhirValidator.setInterceptorBroadcaster(validationHooks);
-    return new IntakeValidation(fhirValidator);
+  LoadedPackages loadedPackages(NpmPackageFolder packages) {
+    return new LoadedPackages(packages);
+  }
+
+  @Bean
+  ValidationWarnings validationWarnings(MeterRegistry meters) {
+    return new ValidationWarnings(meters);
+  }
+
+  @Bean
+  IntakeValidation intakeValidation(
+      ProfileValidator validator, ValidationProperties properties, ValidationWarnings warnings) {
+    return new IntakeValidation(
+        validator.fhirValidator(), new ValidationPolicy(properties), warnings);
   }
 }

@@ -74,7 +74,7 @@ class ProfileValidationTest {
     assertThat(response.getEntry())
         .hasSize(transaction.getEntry().size())
         .allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
-    assertThat(valid).hasSize(14);
+    assertThat(valid).hasSize(15);
   }
 
   @TestFactory
