@@ -52,6 +52,12 @@ final class ProfileByTypePolicyAdvisor extends FhirDefaultPolicyAdvisor {
       // A claimed profile is validated anyway; implying it again would duplicate every issue.
       return List.of();
     }
+    if (claimsNationalMessagingProfile(resource)) {
+      // A BaRS ServiceRequest is shaped by BaRS (its own category, no business identifier, intent
+      // plan for a validation): it is held to what it claims, and the gateway checks what routing
+      // and consent need itself. Holding it to our referral profile would refuse every BaRS sender.
+      return List.of();
+    }
     String marker = markerByType.get(resource.fhirType());
     if (marker != null && !isRoot(stackPath) && !carries(resource, marker)) {
       return List.of();
@@ -69,6 +75,17 @@ final class ProfileByTypePolicyAdvisor extends FhirDefaultPolicyAdvisor {
   private static boolean carries(Element resource, String extensionUrl) {
     return resource.getChildren("extension").stream()
         .anyMatch(e -> extensionUrl.equals(e.getNamedChildValue("url")));
+  }
+
+  /** Profiles of NHS England's Booking and Referral Standard (BaRS). */
+  static final String BARS_PROFILE_PREFIX = "https://fhir.nhs.uk/StructureDefinition/BARS";
+
+  private static boolean claimsNationalMessagingProfile(Element resource) {
+    Element meta = resource.getNamedChild("meta");
+    return meta != null
+        && meta.getChildren("profile").stream()
+            .map(Element::primitiveValue)
+            .anyMatch(p -> p != null && p.startsWith(BARS_PROFILE_PREFIX));
   }
 
   private static boolean claims(Element resource, String url) {

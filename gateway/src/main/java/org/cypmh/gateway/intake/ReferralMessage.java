@@ -86,6 +86,17 @@ record ReferralMessage(
             "Bundle.entry[" + message.focusIndex() + "].resource.status");
       }
     }
+    // What routing and consent cannot do without, whatever profile the referral claims.
+    if (!referral.getSubject().hasReference() && !referral.getSubject().hasIdentifier()) {
+      throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+          "The referral must name the young person it is about (ServiceRequest.subject)",
+          "Bundle.entry[" + message.focusIndex() + "].resource.subject");
+    }
+    if (!referral.hasRequester()) {
+      throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
+          "The referral must name who refers (ServiceRequest.requester)",
+          "Bundle.entry[" + message.focusIndex() + "].resource.requester");
+    }
     return new ReferralMessage(header, message.bundle(), reason, message.focusIndex());
   }
 
@@ -150,6 +161,7 @@ record ReferralMessage(
         request.setMethod(Bundle.HTTPVerb.POST).setUrl(type).setIfNoneExist(patientMatch(patient));
       } else if (copy.getResource() instanceof ServiceRequest referral
           && entry == bundle.getEntry().get(referralIndexInMessage)) {
+        BarsReferralIdentity.recordOn(referral, entry.getFullUrl());
         origin.markOn(referral);
         if (reason == Reason.DELETE) {
           referral.setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
@@ -256,9 +268,15 @@ record ReferralMessage(
         .orElse(null);
   }
 
-  /** The referral the message is about. */
+  /**
+   * The referral the message is about, as the gateway identifies it (a copy: with the sender's URN
+   * as its identifier if it carries none, see {@link BarsReferralIdentity}).
+   */
   ServiceRequest referral() {
-    return (ServiceRequest) bundle.getEntry().get(referralIndexInMessage).getResource();
+    Bundle.BundleEntryComponent entry = bundle.getEntry().get(referralIndexInMessage);
+    ServiceRequest referral = ((ServiceRequest) entry.getResource()).copy();
+    BarsReferralIdentity.recordOn(referral, entry.getFullUrl());
+    return referral;
   }
 
   /**

@@ -18,20 +18,21 @@ record ReferralResponse(MessageHeader header, ServiceRequest referral, Optional<
   static final String EVENT = "servicerequest-response";
 
   static ReferralResponse read(Bundle message, MessageHeader header) {
-    ServiceRequest referral =
+    Bundle.BundleEntryComponent entry =
         message.getEntry().stream()
-            .map(Bundle.BundleEntryComponent::getResource)
-            .filter(ServiceRequest.class::isInstance)
-            .map(ServiceRequest.class::cast)
+            .filter(e -> e.getResource() instanceof ServiceRequest)
             .findFirst()
             .orElseThrow(
                 () ->
                     BarsError.REC_BAD_REQUEST.exception(
                         "A servicerequest-response must carry the ServiceRequest it answers",
                         "Bundle.entry"));
-    if (!referral.hasIdentifier()) {
+    ServiceRequest referral = ((ServiceRequest) entry.getResource()).copy();
+    BarsReferralIdentity.recordOn(referral, entry.getFullUrl());
+    if (!BarsReferralIdentity.identified(referral)) {
       throw BarsError.REC_BAD_REQUEST.exception(
-          "The ServiceRequest must carry the referrer's identifier the gateway sent",
+          "The ServiceRequest must carry the referrer's identifier, or the fullUrl"
+              + " (urn:uuid) the referrer named it by",
           "ServiceRequest.identifier");
     }
     Optional<Task> task =
