@@ -38,6 +38,12 @@ class ReferralIdempotency implements FhirServerInterceptor {
 
   private static final int MAX_RETRIES = 5;
 
+  /**
+   * After request validation (order 0): a referral that does not conform is refused for that (422)
+   * before anyone compares it with what is held (409).
+   */
+  private static final int AFTER_VALIDATION = 100;
+
   private final ResubmissionConflict resubmissions;
 
   ReferralIdempotency(ResubmissionConflict resubmissions) {
@@ -48,7 +54,7 @@ class ReferralIdempotency implements FhirServerInterceptor {
    * HAPI reads {@code If-None-Exist} when it binds the create's parameters, before any hook sees
    * the parsed resource, so the body is read here (HAPI caches it) to set the header in time.
    */
-  @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+  @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = AFTER_VALIDATION)
   boolean restCreate(RequestDetails request) {
     if (request.getRestOperationType() == RestOperationTypeEnum.CREATE
         && "ServiceRequest".equals(request.getResourceName())
@@ -99,13 +105,18 @@ class ReferralIdempotency implements FhirServerInterceptor {
     }
   }
 
-  /** A concurrent identical submission lost the race on the match URL: run it again. */
+  /**
+   * A concurrent identical submission lost the race on the match URL, or a write lost a race with
+   * routing over the young person's Task: run it again, from what is stored now.
+   */
   @Hook(Pointcut.STORAGE_VERSION_CONFLICT)
   ResourceVersionConflictResolutionStrategy retryConflicts(RequestDetails request) {
     ResourceVersionConflictResolutionStrategy strategy =
         new ResourceVersionConflictResolutionStrategy();
+    // A Patient update may move the young person's Tasks on too (NhsNumberTrace), racing routing.
     boolean referralWrite =
         "ServiceRequest".equals(request.getResourceName())
+            || "Patient".equals(request.getResourceName())
             || request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
             || request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER;
     strategy.setRetry(referralWrite);

@@ -44,7 +44,9 @@ public record BarsOrigin(
 
   /**
    * Types a message may carry that the gateway never stores from one, even where it serves them:
-   * its own directory, subscriptions, conformance content, messages within messages. They stay in
+   * its own directory, subscriptions, conformance content, messages within messages; the forms a
+   * message's answers refer to (the same Questionnaire comes with every message that uses it), and
+   * the bookings it passes on (the booking belongs to the receiving service's system). They stay in
    * the stored message and travel on with it.
    */
   public static final Set<String> NEVER_STORED_FROM_MESSAGES =
@@ -59,7 +61,11 @@ public record BarsOrigin(
           "ValueSet",
           "ConceptMap",
           "NamingSystem",
-          "SearchParameter");
+          "SearchParameter",
+          "Questionnaire",
+          "Appointment",
+          "Slot",
+          "Schedule");
 
   /**
    * True if a resource of this type in a message is kept only in the stored message (and sent on

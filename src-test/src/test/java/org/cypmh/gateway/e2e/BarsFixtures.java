@@ -4,6 +4,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -14,6 +15,7 @@ import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Questionnaire;
@@ -209,6 +211,73 @@ final class BarsFixtures {
         .setActor(new Reference(patient))
         .setStatus(Appointment.ParticipationStatus.ACCEPTED);
     return message.focus(message.add(appointment));
+  }
+
+  /**
+   * A validation request as national BaRS senders (111, ambulance services) send it: the
+   * ServiceRequest claims the BaRS validation profile, carries no business identifier (the sender
+   * names it by its fullUrl), uses BaRS's own category and intent {@code plan}; the young person is
+   * a UK Core Patient; the safety plan travels as a CarePlan.
+   */
+  static Message nationalValidationRequest(String nhsNumber) {
+    Message message = new Message("servicerequest-request", "new", TestMessages.VALIDATION);
+    String organisation = message.add(referringOrganisation());
+    Practitioner clinician = new Practitioner();
+    clinician.addName().setFamily("Okoro").addGiven("Ada");
+    PractitionerRole role = new PractitionerRole();
+    role.setPractitioner(new Reference(message.add(clinician)));
+    role.setOrganization(new Reference(organisation));
+    String practitionerRole = message.add(role);
+    message.header.setSender(new Reference(practitionerRole));
+
+    Patient patient = TestReferrals.youngPerson(nhsNumber);
+    patient.getMeta().addProfile("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient");
+    patient
+        .getIdentifierFirstRep()
+        .addExtension(
+            "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus",
+            new CodeableConcept(
+                new Coding(
+                    "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus",
+                    "number-present-and-verified",
+                    "Number present and verified")));
+    String patientUrl = message.add(patient);
+
+    Encounter encounter = new Encounter();
+    encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
+    encounter.setClass_(
+        new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "EMER", "emergency"));
+    encounter.setSubject(new Reference(patientUrl));
+    String encounterUrl = message.add(encounter);
+
+    CarePlan safetyPlan = new CarePlan();
+    safetyPlan.setStatus(CarePlan.CarePlanStatus.ACTIVE);
+    safetyPlan.setIntent(CarePlan.CarePlanIntent.PLAN);
+    safetyPlan.setSubject(new Reference(patientUrl));
+    safetyPlan.setDescription("Stay with a trusted adult until the crisis team calls back.");
+    String carePlanUrl = message.add(safetyPlan);
+
+    ServiceRequest request = new ServiceRequest();
+    request
+        .getMeta()
+        .addProfile(
+            "https://fhir.nhs.uk/StructureDefinition/BARSServiceRequest-request-validation");
+    request.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
+    request.setIntent(ServiceRequest.ServiceRequestIntent.PLAN);
+    request
+        .addCategory()
+        .addCoding(
+            new Coding(
+                "https://fhir.nhs.uk/CodeSystem/message-category-servicerequest",
+                "validation",
+                "For Validation"));
+    request.setSubject(new Reference(patientUrl));
+    request.setEncounter(new Reference(encounterUrl));
+    request.addBasedOn(new Reference(carePlanUrl));
+    request.setRequester(new Reference(practitionerRole));
+    request.setOccurrence(new DateTimeType(new java.util.Date()));
+    message.focus(message.add(request));
+    return message;
   }
 
   private static Organization referringOrganisation() {

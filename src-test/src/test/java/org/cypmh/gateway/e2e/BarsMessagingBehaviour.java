@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -233,6 +234,56 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
   }
 
   @Test
+  void nationalValidationRequestWithoutIdentifierIsTakenAndItsResponseFindsIt() {
+    BarsFixtures.Message sent = BarsFixtures.nationalValidationRequest(NhsNumbers.next());
+    Bundle request = sent.bundle();
+    String referralUrl = header(request).getFocusFirstRep().getReference();
+    String target = TestMessages.target(SERVICE_IDS, "camhs-crisis");
+
+    HttpResponse<String> accepted = TestMessages.post(gateway, request, target);
+
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    ServiceRequest stored = (ServiceRequest) focus(parse(accepted));
+    assertThat(stored.getIdentifier())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getSystem()).isEqualTo("urn:ietf:rfc:3986");
+              assertThat(i.getValue()).isEqualTo(referralUrl);
+            });
+    String taskId =
+        only(parse(accepted), Task.class).getIdElement().toUnqualifiedVersionless().getValue();
+    await().atMost(DELIVERY).until(() -> status(taskId) == Task.TaskStatus.RECEIVED);
+
+    // The same message sent again under a new message id is the same referral, not a second one.
+    request.setId(java.util.UUID.randomUUID().toString());
+    request.getIdentifier().setValue("urn:uuid:" + java.util.UUID.randomUUID());
+    HttpResponse<String> again = TestMessages.post(gateway, request, target);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(focus(parse(again)).getIdElement().getIdPart())
+        .isEqualTo(stored.getIdElement().getIdPart());
+
+    // The service answers as BaRS does: the ServiceRequest named by the same URN (its id), no
+    // Task, only MessageHeader.response.code.
+    ServiceRequest answered = ((ServiceRequest) only(request, ServiceRequest.class)).copy();
+    answered.setId(referralUrl.substring("urn:uuid:".length()));
+    // Only the answer's own entries are sent back here (the real one repeats them all).
+    answered.setRequester(new Reference().setDisplay("Crisis line clinician"));
+    answered.setEncounter(null);
+    answered.getBasedOn().clear();
+    Bundle response = TestMessages.response(answered, MessageHeader.ResponseType.OK, "n/a");
+    response.getEntry().removeIf(e -> e.getResource() instanceof Task);
+    response.getEntry().stream()
+        .filter(e -> e.getResource() instanceof ServiceRequest)
+        .forEach(e -> e.setFullUrl(referralUrl));
+    header(response).getFocusFirstRep().setReference(referralUrl);
+    HttpResponse<String> taken = TestMessages.post(gateway, response, null);
+
+    assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+    assertThat(status(taskId)).isEqualTo(Task.TaskStatus.ACCEPTED);
+  }
+
+  @Test
   void cancellationStopsADeliveryNotYetMadeAndSendsNothing() {
     // The VCSE service needs an explicit permit, which the young person has not given: the
     // referral waits (withheld). Cancelled meanwhile, it must never go, nor its cancellation.
@@ -310,9 +361,12 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
     assertThat(passedOn.getEntry())
         .extracting(e -> e.getResource().fhirType())
         .contains("Appointment", "Slot", "Schedule", "Patient");
-    // Kept with its message; the Appointment is no REST resource of the gateway.
+    // Kept with its message; the booking is the receiving service's, not stored on its own.
     assertThat(storedMessages(booking)).isEqualTo(1);
-    assertThat(gateway.get("/fhir/Appointment").statusCode()).isEqualTo(404);
+    assertThat(
+            total(
+                "/fhir/Appointment?identifier=https://yjs.example.org/appointments|" + appointment))
+        .isZero();
   }
 
   @Test
@@ -338,7 +392,7 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
         .contains("QuestionnaireResponse", "Observation");
     // Kept in the stored message, not as a resource of its own.
     assertThat(storedMessages(message)).isEqualTo(1);
-    assertThat(gateway.get("/fhir/Questionnaire").statusCode()).isEqualTo(404);
+    assertThat(total("/fhir/Questionnaire?url=" + questionnaire.getUrl())).isZero();
   }
 
   @Test
@@ -542,6 +596,13 @@ abstract class BarsMessagingBehaviour extends RoutingBehaviourSupport {
         .peek(body -> assertThat(body).as("a Bundle").contains("\"resourceType\":\"Bundle\""))
         .map(body -> GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, body))
         .toList();
+  }
+
+  /** How many resources a search finds. */
+  private int total(String search) {
+    HttpResponse<String> found = gateway.get(search + "&_summary=count");
+    assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+    return parse(found).getTotal();
   }
 
   /** How many stored message Bundles carry this message's identifier. */

@@ -215,7 +215,12 @@ abstract class IntakeBehaviour {
     assertThat(header.getResponse().getCode()).isEqualTo(MessageHeader.ResponseType.OK);
     assertThat(response.getEntry())
         .extracting(e -> e.getResource().fhirType())
-        .containsExactly("MessageHeader", "ServiceRequest", "Task");
+        .containsExactly("MessageHeader", "ServiceRequest", "Task", "OperationOutcome");
+    // What validation tolerated comes back to the sender, as warnings only.
+    assertThat(((OperationOutcome) response.getEntry().get(3).getResource()).getIssue())
+        .isNotEmpty()
+        .allSatisfy(
+            i -> assertThat(i.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.WARNING));
     String referralId = response.getEntry().get(1).getResource().getIdElement().getIdPart();
     assertThat(repeat.getEntry().get(1).getResource().getIdElement().getIdPart())
         .isEqualTo(referralId);
