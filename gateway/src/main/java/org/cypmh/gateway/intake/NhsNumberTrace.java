@@ -108,14 +108,25 @@ class NhsNumberTrace implements FhirServerInterceptor {
         .ifPresent(
             existing -> {
               String existingId = existing.getIdElement().toUnqualifiedVersionless().getValue();
-              traced
-                  .addLink()
-                  .setType(Patient.LinkType.REPLACEDBY)
-                  .setOther(new Reference(existingId));
-              existing.addLink().setType(Patient.LinkType.REPLACES).setOther(new Reference(self));
-              existing.setId(existing.getIdElement().toUnqualifiedVersionless());
-              patientDao().update(existing, new SystemRequestDetails());
+              // Idempotent: a write retried after a conflict runs this hook again on the same
+              // resource, and the existing record may already name this one.
+              if (!links(traced, Patient.LinkType.REPLACEDBY, existingId)) {
+                traced
+                    .addLink()
+                    .setType(Patient.LinkType.REPLACEDBY)
+                    .setOther(new Reference(existingId));
+              }
+              if (!links(existing, Patient.LinkType.REPLACES, self)) {
+                existing.addLink().setType(Patient.LinkType.REPLACES).setOther(new Reference(self));
+                existing.setId(existing.getIdElement().toUnqualifiedVersionless());
+                patientDao().update(existing, new SystemRequestDetails());
+              }
             });
+  }
+
+  private static boolean links(Patient patient, Patient.LinkType type, String other) {
+    return patient.getLink().stream()
+        .anyMatch(l -> l.getType() == type && other.equals(l.getOther().getReference()));
   }
 
   /** In the update's transaction: the young person's open Tasks no longer await a trace. */

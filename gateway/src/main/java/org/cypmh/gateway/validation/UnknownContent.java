@@ -16,6 +16,12 @@ public enum UnknownContent {
   CODE_NOT_HELD("code-not-held"),
   /** A ValueSet the gateway cannot expand because it filters a code system held only in part. */
   VALUESET_NOT_EXPANDABLE("valueset-not-expandable"),
+  /**
+   * A code outside a ValueSet that is not ours, bound {@code required} by a standard the gateway
+   * does not own (UK Core, base FHIR): a sender on another version of that standard, or a code
+   * system the gateway cannot check in full (e.g. all languages). Our own ValueSets stay strict.
+   */
+  NOT_IN_EXTERNAL_VALUESET("not-in-external-valueset"),
   /** Any other warning the validator raised itself (e.g. an extensible binding not met). */
   OTHER("other");
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's validation policy: what it owns stays strict, what it cannot know is a warning.
@@ -48,6 +50,17 @@ final class ValidationPolicy {
           Map.entry("Code is not found in CodeSystem", UnknownContent.CODE_NOT_HELD));
 
   private static final String PASS_THROUGH = "Terminology_PassThrough_TX_Message";
+
+  /** The validator's "none of the codings are in the (required) value set" messages. */
+  private static final Set<String> NOT_IN_VALUESET =
+      Set.of("Terminology_TX_NoValid_1_CC", "Terminology_TX_NoValid_12");
+
+  /** The ValueSet such a message names: {@code ... value set 'Name' (url|version) ...}. */
+  private static final Pattern NAMED_VALUESET = Pattern.compile("value set '[^']*' \\(([^|) ]+)");
+
+  /** What the gateway owns: its profiles' ValueSets are always enforced. */
+  private static final String OURS = "https://cypmh-gateway.org/fhir/";
+
   private static final String SNOMED_CT = "http://snomed.info/sct";
 
   private final boolean strict;
@@ -76,6 +89,9 @@ final class ValidationPolicy {
     if (id != null && BY_MESSAGE_ID.containsKey(id)) {
       return Optional.of(BY_MESSAGE_ID.get(id));
     }
+    if (id != null && NOT_IN_VALUESET.contains(id)) {
+      return notInExternalValueSet(message.getMessage());
+    }
     if (id != null && !id.isBlank() && !PASS_THROUGH.equals(id)) {
       return codeNotHeld(id, message.getMessage());
     }
@@ -89,6 +105,14 @@ final class ValidationPolicy {
       }
     }
     return Optional.empty();
+  }
+
+  /** A required binding not met, to a ValueSet that is not one of ours. */
+  private static Optional<UnknownContent> notInExternalValueSet(String text) {
+    Matcher named = NAMED_VALUESET.matcher(text == null ? "" : text);
+    return named.find() && !named.group(1).startsWith(OURS)
+        ? Optional.of(UnknownContent.NOT_IN_EXTERNAL_VALUESET)
+        : Optional.empty();
   }
 
   /** SNOMED CT codes we do not hold, reported under the validator's unknown-code ids. */

@@ -31,6 +31,8 @@ class ValidationPolicyTest {
           Terminology_PassThrough_TX_Message  | WARNING     | Unable to expand ValueSet: cannot apply filters '[x]' because CodeSystem 'http://snomed.info/sct' is ignored/not-present | valueset-not-expandable
           Terminology_PassThrough_TX_Message  | ERROR       | Unknown code '13746004' in the CodeSystem 'http://snomed.info/sct' version 'http://snomed.info/sct/83821000000107' | code-not-held
           -                                   | ERROR       | Unknown code '13746004' in the CodeSystem 'http://snomed.info/sct' | code-not-held
+          Terminology_TX_NoValid_1_CC         | ERROR       | None of the codings provided are in the value set 'UK Core NHS Number Verification Status' (https://fhir.hl7.org.uk/ValueSet/UKCore-NHSNumberVerificationStatus), and a coding from this value set is required) (codes = https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus#number-present-and-verified) | not-in-external-valueset
+          Terminology_TX_NoValid_1_CC         | ERROR       | None of the codings provided are in the value set 'All Languages' (http://hl7.org/fhir/ValueSet/all-languages), and a coding from this value set is required) (codes = urn:ietf:bcp:47#en-GB) | not-in-external-valueset
           Questionnaire_QR_Q_NotFound         | WARNING     | The questionnaire 'https://example.org/Questionnaire/q' could not be resolved, so no validation can be performed against the base questionnaire | other
           """)
   void unknownContentIsAWarning(String id, ResultSeverityEnum severity, String text, String kind) {
