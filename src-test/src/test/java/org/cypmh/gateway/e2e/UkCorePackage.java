@@ -22,14 +22,24 @@ class UkCorePackage implements ApplicationContextInitializer<ConfigurableApplica
   }
 
   static Path folder() {
-    Path folder = repositoryRoot().resolve("../shared/fhir-packages").normalize();
+    // CYPMH_FHIR_PACKAGES names the folder outright; otherwise the shared folder beside the
+    // repository, or beside any folder above it (a CI checkout may sit deeper than a workspace).
+    String configured = System.getenv("CYPMH_FHIR_PACKAGES");
+    Path expected = repositoryRoot().resolve("../shared/fhir-packages").normalize();
+    Path folder = configured != null ? Path.of(configured) : expected;
+    for (Path dir = repositoryRoot().getParent();
+        configured == null && dir != null && !Files.isRegularFile(folder.resolve(FILE));
+        dir = dir.getParent()) {
+      folder = dir.resolve("shared/fhir-packages");
+    }
     if (!Files.isRegularFile(folder.resolve(FILE))) {
       throw new IllegalStateException(
           "UK Core package not found at "
-              + folder.resolve(FILE)
-              + ". Download it from the FHIR package registry into that folder: curl -L"
+              + expected.resolve(FILE)
+              + " (nor in a shared/fhir-packages folder above the repository, nor"
+              + " CYPMH_FHIR_PACKAGES). Download it from the FHIR package registry: curl -L"
               + " https://packages.simplifier.net/fhir.r4.ukcore.stu2/2.0.0 -o "
-              + folder.resolve(FILE));
+              + expected.resolve(FILE));
     }
     return folder;
   }
