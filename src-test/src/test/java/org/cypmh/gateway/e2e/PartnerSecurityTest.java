@@ -3,27 +3,18 @@ package org.cypmh.gateway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import org.cypmh.gateway.GatewayApplication;
 import org.cypmh.gateway.security.CertificateAuthority;
 import org.cypmh.gateway.security.ClientAssertion;
 import org.cypmh.gateway.security.GatewayCli;
@@ -38,44 +29,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Partner authentication and authorisation in enforced mode, over real HTTP and HTTPS: client
  * certificates from the gateway's dev CA on the mutual-TLS port, access tokens from {@code
  * /oauth2/token} for signed client assertions, SMART v2 scopes, Task ownership and rate limits. Own
- * context (not {@link EmbeddedGateway}, which runs in trusted-header mode).
+ * context with the other enforced-mode tests ({@link EnforcedGateway}).
  */
-@SpringBootTest(
-    classes = GatewayApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestPropertySource(
-    properties = {
-      "gateway.storage.data-dir=./target/e2e-data/security-${random.uuid}",
-      "gateway.security.mode=enforced",
-      "gateway.security.demo=true",
-      "gateway.security.mtls.port=0",
-      // A second provider, to show one partner does not see another's Tasks.
-      "gateway.security.partners.vcse-b.ods-code=8ZZ03",
-      "gateway.security.partners.vcse-b.auth-methods=mtls",
-      "gateway.security.partners.vcse-b.certificate-subject=CN=vcse-b,OU=8ZZ03",
-      "gateway.security.partners.vcse-b.scopes=system/Task.rs",
-      // A partner with a tiny budget, for the rate limit.
-      "gateway.security.partners.throttled.ods-code=8ZZ02",
-      "gateway.security.partners.throttled.auth-methods=mtls",
-      "gateway.security.partners.throttled.certificate-subject=CN=throttled,OU=8ZZ02",
-      "gateway.security.partners.throttled.scopes=system/Task.rs",
-      "gateway.security.partners.throttled.requests-per-minute=3",
-      // A partner whose certificate gets revoked.
-      "gateway.security.partners.revoked.ods-code=8ZZ04",
-      "gateway.security.partners.revoked.auth-methods=mtls",
-      "gateway.security.partners.revoked.certificate-subject=CN=revoked,OU=8ZZ04",
-      "gateway.security.partners.revoked.scopes=system/Task.rs"
-    })
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@EnforcedGateway
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PartnerSecurityTest {
 
@@ -88,6 +50,7 @@ class PartnerSecurityTest {
   @Autowired SecurityProperties security;
 
   private Path pkiDir;
+  private PartnerClients partners;
 
   private HttpClient vcse;
   private HttpClient gp;
@@ -101,16 +64,18 @@ class PartnerSecurityTest {
   @BeforeAll
   void clients() throws Exception {
     pkiDir = security.pkiDir();
-    vcse = client(pkiDir.resolve("demo-vcse.p12"));
-    gp = client(pkiDir.resolve("demo-gp.p12"));
-    admin = client(pkiDir.resolve("demo-admin.p12"));
-    vcseB = client(issue("vcse-b", "8ZZ03"));
-    throttled = client(issue("throttled", "8ZZ02"));
-    Path revokedP12 = issue("revoked", "8ZZ04");
-    revoked = client(revokedP12);
+    partners = new PartnerClients(pkiDir, mutualTls.localPort(), httpPort);
+    vcse = partners.demo("demo-vcse");
+    gp = partners.demo("demo-gp");
+    admin = partners.demo("demo-admin");
+    vcseB = partners.partner("vcse-b", "8ZZ03");
+    throttled = partners.partner("throttled", "8ZZ02");
+    Path revokedP12 = partners.issue("revoked", "8ZZ04");
+    revoked = partners.client(revokedP12);
     revokedSerial =
-        CertificateAuthority.serialOf((X509Certificate) load(revokedP12).getCertificate("revoked"));
-    anonymous = client(null);
+        CertificateAuthority.serialOf(
+            (X509Certificate) PartnerClients.load(revokedP12).getCertificate("revoked"));
+    anonymous = partners.anonymous();
   }
 
   @Test
@@ -302,9 +267,9 @@ class PartnerSecurityTest {
   void partnerAdminApiIsForTheAdminRoleOnly() throws Exception {
     assertThat(send(vcse, get(https("/admin/partners"))).statusCode()).isEqualTo(403);
 
-    HttpResponse<String> partners = send(admin, get(https("/admin/partners")));
-    assertThat(partners.statusCode()).isEqualTo(200);
-    assertThat(partners.body()).contains("\"clientId\":\"demo-gp\"", "\"odsCode\":\"Y99901\"");
+    HttpResponse<String> registered = send(admin, get(https("/admin/partners")));
+    assertThat(registered.statusCode()).isEqualTo(200);
+    assertThat(registered.body()).contains("\"clientId\":\"demo-gp\"", "\"odsCode\":\"Y99901\"");
 
     String registration =
         """
@@ -318,7 +283,7 @@ class PartnerSecurityTest {
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(registration)));
     assertThat(saved.statusCode()).isEqualTo(200);
-    HttpClient newVcse = client(issue("new-vcse", "8ZZ05"));
+    HttpClient newVcse = partners.partner("new-vcse", "8ZZ05");
     assertThat(send(newVcse, get(https("/fhir/Task"))).statusCode()).isEqualTo(200);
   }
 
@@ -335,10 +300,6 @@ class PartnerSecurityTest {
     return refused.getEntry().stream()
         .map(entry -> ((AuditEvent) entry.getResource()).getOutcomeDesc())
         .toList();
-  }
-
-  private String https(String path) {
-    return "https://localhost:" + mutualTls.localPort() + path;
   }
 
   private String assertion(String clientId, Instant issuedAt, Duration lifetime) {
@@ -423,70 +384,24 @@ class PartnerSecurityTest {
     return GatewayClient.FHIR.newJsonParser().parseResource(Bundle.class, response.body());
   }
 
+  private String https(String path) {
+    return partners.https(path);
+  }
+
   private static OperationOutcome.OperationOutcomeIssueComponent issue(
       HttpResponse<String> response) {
-    return GatewayClient.FHIR
-        .newJsonParser()
-        .parseResource(OperationOutcome.class, response.body())
-        .getIssueFirstRep();
+    return PartnerClients.issue(response);
   }
 
   private static HttpRequest.Builder post(String url, String body) {
-    return HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", FHIR_JSON)
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    return PartnerClients.post(url, body);
   }
 
   private static HttpRequest.Builder get(String url) {
-    return HttpRequest.newBuilder(URI.create(url)).header("Accept", FHIR_JSON).GET();
+    return PartnerClients.get(url);
   }
 
-  private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request)
-      throws Exception {
-    HttpResponse<String> response =
-        client.send(
-            request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-    return response;
-  }
-
-  private Path issue(String clientId, String ods) throws IOException {
-    Path out = Files.createTempDirectory("partner-").resolve(clientId + ".p12");
-    new CertificateAuthority(pkiDir)
-        .issue(clientId, ods, out, PASSWORD.toCharArray(), Duration.ofDays(1));
-    return out;
-  }
-
-  private static KeyStore load(Path p12) {
-    try (InputStream in = Files.newInputStream(p12)) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, PASSWORD.toCharArray());
-      return store;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** An HTTP client trusting the gateway's CA, presenting the certificate in {@code p12} if any. */
-  private HttpClient client(Path p12) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", CertificateAuthority.readPem(pkiDir.resolve("ca.pem")));
-    TrustManagerFactory trustManagers =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(trust);
-    KeyManagerFactory keyManagers =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    if (p12 != null) {
-      keyManagers.init(load(p12), PASSWORD.toCharArray());
-    } else {
-      KeyStore empty = KeyStore.getInstance("PKCS12");
-      empty.load(null, null);
-      keyManagers.init(empty, new char[0]);
-    }
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+  private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
+    return PartnerClients.send(client, request);
   }
 }
