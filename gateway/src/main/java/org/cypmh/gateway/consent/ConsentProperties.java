@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  *     support teams work inside schools)
  * @param restricted which data is restricted and who may receive it
  * @param breakGlass when an emergency override is honoured
+ * @param recording who may record Consents that release records ({@link ConsentRecording})
  */
 @Validated
 @ConfigurationProperties("gateway.consent")
@@ -29,7 +30,8 @@ public record ConsentProperties(
     @NotNull Map<String, Basis> sectors,
     @DefaultValue Map<String, Basis> serviceTypes,
     @Valid @NotNull Restricted restricted,
-    @Valid @NotNull BreakGlass breakGlass) {
+    @Valid @NotNull BreakGlass breakGlass,
+    @Valid @NotNull @DefaultValue Recording recording) {
 
   /** What a recipient may rely on without a Consent resource. */
   public enum Basis {
@@ -51,6 +53,13 @@ public record ConsentProperties(
    * @param serviceTypes service types an override may reach (crisis and safeguarding services)
    */
   public record BreakGlass(@NotNull Set<String> reasons, @NotNull Set<String> serviceTypes) {}
+
+  /**
+   * @param sectors recipient sectors whose services, with a care relationship to the young person
+   *     (their GP practice, or a service on one of their Tasks), may record any Consent; other
+   *     partners may record denials and permits naming others, never a permit for themselves
+   */
+  public record Recording(@DefaultValue({"cyp-nhs", "primary-care"}) Set<String> sectors) {}
 
   /** The basis a recipient of these service types and sector relies on; the strictest wins. */
   public Basis basisFor(Set<String> recipientServiceTypes, String sector) {

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * organisation by its ODS code with every service it provides (a partner reading).
  */
 @Component
-class Recipients {
+public class Recipients {
 
   private final DaoRegistry daoRegistry;
   private final ServiceDirectory directory;
@@ -54,7 +54,7 @@ class Recipients {
   }
 
   /** The organisation with this ODS code, or empty if the directory does not know it. */
-  Optional<Recipient> byOdsCode(String odsCode) {
+  public Optional<Recipient> byOdsCode(String odsCode) {
     SearchParameterMap query =
         SearchParameterMap.newSynchronous(
             Organization.SP_IDENTIFIER, new TokenParam(ConsentRules.ODS_SYSTEM, odsCode));

@@ -1,6 +1,7 @@
 package org.cypmh.gateway.intake;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
@@ -16,6 +17,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  */
 enum BarsError {
   REC_BAD_REQUEST(400, OperationOutcome.IssueType.INVALID),
+  /** The sender may not do this (e.g. answer a referral that was not delivered to it). */
+  REC_FORBIDDEN(403, OperationOutcome.IssueType.FORBIDDEN),
   REC_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
   REC_CONFLICT(409, OperationOutcome.IssueType.CONFLICT),
   REC_UNPROCESSABLE_ENTITY(422, OperationOutcome.IssueType.BUSINESSRULE),
@@ -54,6 +57,7 @@ enum BarsError {
       issue.addExpression(expression);
     }
     return switch (status) {
+      case 403 -> new ForbiddenOperationException(diagnostics, outcome);
       case 404 -> new ResourceNotFoundException(diagnostics, outcome);
       case 409 -> new ResourceVersionConflictException(diagnostics, null, outcome);
       case 422 -> new UnprocessableEntityException(diagnostics, outcome);

@@ -15,7 +15,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirOperations;
+import org.cypmh.gateway.fhir.TaskParties;
 import org.cypmh.gateway.validation.ValidationWarnings;
 import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -54,14 +56,18 @@ class ProcessMessageOperation implements FhirOperations {
   private final MatchUrlService matchUrlService;
   private final MessageDestination destination;
 
+  private final TaskParties tasks;
+
   ProcessMessageOperation(
       DaoRegistry daoRegistry,
       IFhirSystemDao<Bundle, ?> systemDao,
       ReferralTracking tracking,
       Clock clock,
       MatchUrlService matchUrlService,
-      MessageDestination destination) {
+      MessageDestination destination,
+      TaskParties tasks) {
     this.daoRegistry = daoRegistry;
+    this.tasks = tasks;
     this.systemDao = systemDao;
     this.tracking = tracking;
     this.clock = clock;
@@ -250,6 +256,15 @@ class ProcessMessageOperation implements FhirOperations {
                 () ->
                     BarsError.REC_NOT_FOUND.exception(
                         "The referral has no tracking Task", "ServiceRequest.identifier"));
+    Caller caller = Caller.of(request);
+    if (caller.isPartner() && !tasks.receivedBy(task, caller.odsCode())) {
+      // Only a service the referral was delivered to (or its Task's owner) answers for it.
+      throw BarsError.REC_FORBIDDEN.exception(
+          "Only the service this referral was delivered to may answer it; "
+              + caller.odsCode()
+              + " is not that service's organisation",
+          "MessageHeader.focus");
+    }
     response.status().ifPresent(task::setStatus);
     task.getBusinessStatus().setText(response.businessStatus());
     task.setLastModified(Date.from(clock.instant()));

@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import jakarta.annotation.PostConstruct;
+import org.cypmh.gateway.fhir.TaskParties;
 import org.cypmh.routes.delivery.Deliveries;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -25,11 +26,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * R4 Subscriptions on Task and CarePlan (rest-hook): every stored change of a Task or care plan
- * that matches an active subscription's criteria (for care plans, only a subscribing GP practice's
- * own patients, consent permitting: {@link CarePlanSubscribers}) becomes a durable notification
- * delivery, in the transaction that changes the Task, sent and retried like a referral. HAPI's own
- * rest-hook delivery is not used: it queues in memory and gives up after about a minute (hapi-fhir
- * #6002).
+ * that matches an active subscription's criteria (for Tasks, only those its organisation requested
+ * or owns; for care plans, only a subscribing GP practice's own patients, consent permitting:
+ * {@link CarePlanSubscribers}) becomes a durable notification delivery, in the transaction that
+ * changes the Task, sent and retried like a referral. HAPI's own rest-hook delivery is not used: it
+ * queues in memory and gives up after about a minute (hapi-fhir #6002).
  *
  * <p>A subscriber endpoint that requires a client certificate names the configured credentials with
  * the same extension as a directory Endpoint ({@link ServiceDirectory#CREDENTIALS_EXTENSION}).
@@ -46,6 +47,7 @@ class TaskChangeNotifications {
   private final Deliveries deliveries;
   private final FhirContext fhirContext;
   private final CarePlanSubscribers carePlanSubscribers;
+  private final TaskParties tasks;
 
   TaskChangeNotifications(
       IInterceptorService storageInterceptors,
@@ -53,13 +55,15 @@ class TaskChangeNotifications {
       SearchParamMatcher matcher,
       Deliveries deliveries,
       FhirContext fhirContext,
-      CarePlanSubscribers carePlanSubscribers) {
+      CarePlanSubscribers carePlanSubscribers,
+      TaskParties tasks) {
     this.storageInterceptors = storageInterceptors;
     this.daoRegistry = daoRegistry;
     this.matcher = matcher;
     this.deliveries = deliveries;
     this.fhirContext = fhirContext;
     this.carePlanSubscribers = carePlanSubscribers;
+    this.tasks = tasks;
   }
 
   @PostConstruct
@@ -75,6 +79,16 @@ class TaskChangeNotifications {
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
   void updated(IBaseResource previous, IBaseResource current) {
     notifySubscribers(current);
+  }
+
+  /**
+   * A partner's subscription is told only of Tasks its organisation could read: those it requested
+   * or receives. The operator's (unstamped) subscriptions see every Task.
+   */
+  private boolean mayNotify(Subscription subscription, Task task) {
+    return SubscriberOrganisation.of(subscription)
+        .map(ods -> tasks.involves(task, ods))
+        .orElse(true);
   }
 
   private void notifySubscribers(IBaseResource resource) {
@@ -104,8 +118,9 @@ class TaskChangeNotifications {
       InMemoryMatchResult match =
           matcher.match(subscription.getCriteria(), changed, new SystemRequestDetails());
       if (match.matched()
-          && (!(changed instanceof CarePlan plan)
-              || carePlanSubscribers.mayNotify(subscription, plan))) {
+          && (changed instanceof CarePlan plan
+              ? carePlanSubscribers.mayNotify(subscription, plan)
+              : mayNotify(subscription, (Task) changed))) {
         String payload =
             subscription.getChannel().hasPayload()
                 ? fhirContext.newJsonParser().encodeResourceToString(changed)

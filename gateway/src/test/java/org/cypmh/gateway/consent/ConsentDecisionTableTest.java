@@ -108,7 +108,8 @@ class ConsentDecisionTableTest {
               new ConsentProperties.Restricted(
                   Set.of("R", "V"), Set.of("youth-justice-liaison-diversion", "camhs-crisis")),
               new ConsentProperties.BreakGlass(
-                  Set.of("safeguarding", "vital-interests"), Set.of("camhs-crisis"))));
+                  Set.of("safeguarding", "vital-interests"), Set.of("camhs-crisis")),
+              new ConsentProperties.Recording(Set.of("cyp-nhs", "primary-care"))));
 
   @Nested
   class PolicyWithoutConsents {

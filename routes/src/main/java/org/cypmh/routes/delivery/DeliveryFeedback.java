@@ -29,7 +29,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeliveryFeedback {
 
-  static final String OUTPUT_TYPE_SYSTEM = "https://cypmh-gateway.org/fhir/CodeSystem/task-output";
+  public static final String OUTPUT_TYPE_SYSTEM =
+      "https://cypmh-gateway.org/fhir/CodeSystem/task-output";
+
+  /** The Task output naming a service the referral was delivered to. */
+  public static final String DELIVERED_TO = "delivered-to";
 
   /** The gateway acting on its routes, as the requesting agent of what it sends. */
   public static final Reference GATEWAY = new Reference().setDisplay("CYPMH gateway");
@@ -58,7 +62,7 @@ public class DeliveryFeedback {
           }
           tell(task, "delivered to " + delivery.service());
           task.addOutput()
-              .setType(new CodeableConcept(new Coding(OUTPUT_TYPE_SYSTEM, "delivered-to", null)))
+              .setType(new CodeableConcept(new Coding(OUTPUT_TYPE_SYSTEM, DELIVERED_TO, null)))
               .setValue(new Reference(delivery.service()));
           if (delivery.redacted() > 0) {
             task.addNote()

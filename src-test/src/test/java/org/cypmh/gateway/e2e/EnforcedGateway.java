@@ -7,6 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.cypmh.gateway.GatewayApplication;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -22,6 +23,8 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(
     classes = GatewayApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Referrals are routed and delivered to the WireMock partners, as in EmbeddedGateway.
+@ContextConfiguration(initializers = PartnerNetwork.class)
 @TestPropertySource(
     properties = {
       "gateway.storage.data-dir=./target/e2e-data/enforced-${random.uuid}",
@@ -33,7 +36,7 @@ import org.springframework.test.context.TestPropertySource;
       "gateway.security.partners.camhs.ods-code=RZZ",
       "gateway.security.partners.camhs.auth-methods=mtls",
       "gateway.security.partners.camhs.certificate-subject=CN=camhs,OU=RZZ",
-      "gateway.security.partners.camhs.scopes=system/ServiceRequest.rus,system/Task.rus,"
+      "gateway.security.partners.camhs.scopes=system/ServiceRequest.crus,system/Task.rus,"
           + "system/CarePlan.crus,system/Consent.crus,system/Patient.rs,"
           + "system/RelatedPerson.crus,system/Subscription.crus,system/Procedure.rs",
       // A second provider (the demo MHST provider, 8ZZ03): an unrelated organisation with broad
