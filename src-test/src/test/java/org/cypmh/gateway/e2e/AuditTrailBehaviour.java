@@ -165,7 +165,7 @@ abstract class AuditTrailBehaviour extends RoutingBehaviourSupport {
 
   @Test
   void theAccessReportListsEveryDeliveryAndEveryPartnerRead() {
-    Accepted accepted = acceptAndDeliver(referralToCamhs());
+    Accepted accepted = acceptAndDeliver(referralToCamhs().registeredWith(GP_ODS));
     String patient = patientOf(accepted);
     assertThat(gpGet("/fhir/" + accepted.referral()).statusCode()).isEqualTo(200);
 
