@@ -57,6 +57,10 @@ public class ConsentDecisionLog {
       String correlation,
       Instant now) {
     Recipient recipient = question.recipient();
+    // The details go on the young person's or the data's entity; a decision about neither (a
+    // break-glass read refused before anything was read) carries them on its request's entity.
+    boolean aboutSomething =
+        question.patientId() != null || (subject != null && subject.contains("/"));
     AuditEventBuilder event =
         AuditEventBuilder.gateway("consent-decision", context, AuditEventAction.E, now)
             .outcome(
@@ -69,10 +73,14 @@ public class ConsentDecisionLog {
                     : AuditEventBuilder.organisation(recipient.odsCode(), recipient.name()),
                 null)
             .patient(question.patientId())
-            .data(subject != null && subject.contains("/") ? subject : null)
-            .detail("rule", decision.rule())
-            .detail("break-glass", decision.breakGlass())
-            .correlation(correlation);
+            .data(subject != null && subject.contains("/") ? subject : null);
+    if (!aboutSomething) {
+      event.correlation(correlation);
+    }
+    event.detail("rule", decision.rule()).detail("break-glass", decision.breakGlass());
+    if (aboutSomething) {
+      event.correlation(correlation);
+    }
     decision.consents().forEach(event::consent);
     return event.build();
   }

@@ -3,6 +3,7 @@ package org.cypmh.gateway.consent;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
 import org.cypmh.gateway.fhir.FhirOperations;
 import org.cypmh.routes.delivery.Deliveries;
@@ -22,8 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * Consent review for operators: what was decided about a young person ({@code
  * Patient/{id}/$consent-decisions}), who already received their data ({@code
- * Patient/{id}/$shared-with}, the list to contact after a withdrawal), and every break-glass
- * request ({@code $break-glass-review}).
+ * Patient/{id}/$shared-with}, the list to contact after a withdrawal), every break-glass request
+ * ({@code $break-glass-review}), and break-glass reads awaiting a reviewer's sign-off ({@code
+ * $break-glass-reviews}, {@code $break-glass-sign-off}). Operator-only (not in any partner scope).
  */
 @Component
 class ConsentOperations implements FhirOperations {
@@ -32,10 +34,43 @@ class ConsentOperations implements FhirOperations {
 
   private final ConsentDecisionLog log;
   private final Deliveries deliveries;
+  private final BreakGlassUses breakGlassUses;
 
-  ConsentOperations(ConsentDecisionLog log, Deliveries deliveries) {
+  ConsentOperations(ConsentDecisionLog log, Deliveries deliveries, BreakGlassUses breakGlassUses) {
     this.log = log;
     this.deliveries = deliveries;
+    this.breakGlassUses = breakGlassUses;
+  }
+
+  /** Break-glass reads not yet signed off, oldest first. */
+  @Operation(name = "$break-glass-reviews", idempotent = true)
+  public Parameters breakGlassReviews(@OperationParam(name = "_count", max = 1) IntegerType count) {
+    int max = count == null ? MAX : Math.min(MAX, Math.max(1, count.getValue()));
+    Parameters result = new Parameters();
+    breakGlassUses.awaitingSignOff(max).forEach(u -> result.addParameter(use(u)));
+    return result;
+  }
+
+  /** A named reviewer signs off one break-glass read: it leaves the queue; audited. */
+  @Operation(name = "$break-glass-sign-off")
+  public Parameters breakGlassSignOff(
+      @OperationParam(name = "use", min = 1, max = 1) StringType use,
+      @OperationParam(name = "reviewer", min = 1, max = 1) StringType reviewer,
+      @OperationParam(name = "note", max = 1) StringType note) {
+    if (use == null || use.isEmpty() || !use.getValue().trim().matches("\\d{1,18}")) {
+      throw new InvalidRequestException("'use' must be the id of a break-glass use");
+    }
+    if (reviewer == null || reviewer.isEmpty() || reviewer.getValue().isBlank()) {
+      throw new InvalidRequestException("'reviewer' must name the person signing the use off");
+    }
+    BreakGlassUse signed =
+        breakGlassUses.signOff(
+            Long.parseLong(use.getValue().trim()),
+            reviewer.getValue().trim(),
+            note == null ? null : note.getValue());
+    Parameters result = new Parameters();
+    result.addParameter(use(signed));
+    return result;
   }
 
   @Operation(name = "$consent-decisions", type = Patient.class, idempotent = true)
@@ -78,6 +113,35 @@ class ConsentOperations implements FhirOperations {
       recipient.addPart().setName("leftOut").setValue(new IntegerType(delivery.redacted()));
     }
     return result;
+  }
+
+  private static ParametersParameterComponent use(BreakGlassUse u) {
+    ParametersParameterComponent use = new ParametersParameterComponent().setName("use");
+    use.addPart().setName("id").setValue(new StringType(String.valueOf(u.id())));
+    use.addPart().setName("usedAt").setValue(new DateTimeType(java.util.Date.from(u.usedAt())));
+    use.addPart()
+        .setName("expiresAt")
+        .setValue(new DateTimeType(java.util.Date.from(u.expiresAt())));
+    use.addPart().setName("partner").setValue(new StringType(u.partnerName()));
+    use.addPart().setName("odsCode").setValue(new StringType(u.partnerOds()));
+    use.addPart().setName("patient").setValue(new Reference(u.patient()));
+    use.addPart().setName("reason").setValue(new CodeType(u.reason()));
+    if (u.justification() != null) {
+      use.addPart().setName("justification").setValue(new StringType(u.justification()));
+    }
+    if (u.requestId() != null) {
+      use.addPart().setName("requestId").setValue(new StringType(u.requestId()));
+    }
+    if (u.reviewedAt() != null) {
+      use.addPart()
+          .setName("reviewedAt")
+          .setValue(new DateTimeType(java.util.Date.from(u.reviewedAt())));
+      use.addPart().setName("reviewer").setValue(new StringType(u.reviewer()));
+      if (u.reviewNote() != null) {
+        use.addPart().setName("note").setValue(new StringType(u.reviewNote()));
+      }
+    }
+    return use;
   }
 
   private static ParametersParameterComponent decision(RecordedConsentDecision d) {

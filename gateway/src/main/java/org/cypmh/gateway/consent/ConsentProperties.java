@@ -2,6 +2,7 @@ package org.cypmh.gateway.consent;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -50,9 +51,15 @@ public record ConsentProperties(
 
   /**
    * @param reasons reason codes ({@code cypmh-break-glass-reason}) that may be given
-   * @param serviceTypes service types an override may reach (crisis and safeguarding services)
+   * @param serviceTypes service types an override may reach (crisis and safeguarding services); a
+   *     partner reading may break glass if it provides one of them
+   * @param readValidity how long a partner's break-glass read of a young person opens their records
+   *     to that partner (default one hour); then a new break-glass is needed
    */
-  public record BreakGlass(@NotNull Set<String> reasons, @NotNull Set<String> serviceTypes) {}
+  public record BreakGlass(
+      @NotNull Set<String> reasons,
+      @NotNull Set<String> serviceTypes,
+      @DefaultValue("PT1H") @NotNull Duration readValidity) {}
 
   /**
    * @param sectors recipient sectors whose services, with a care relationship to the young person

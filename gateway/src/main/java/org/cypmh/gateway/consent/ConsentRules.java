@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.consent.ConsentProperties.Basis;
@@ -28,6 +29,9 @@ import org.hl7.fhir.r4.model.Reference;
  * <ol>
  *   <li>Break-glass, when asked for with an allowed reason by a recipient allowed to use it,
  *       permits whatever the Consents say (restricted data still needs clearance).
+ *   <li>A GP practice (a recipient providing {@code gp-practice} services, or of the {@code
+ *       primary-care} sector) receives only what is about young people registered with it ({@code
+ *       Patient.generalPractitioner}); nothing else, whatever the Consents say.
  *   <li>Consents that count: active, in period, given by someone who may decide for a young person
  *       of this age ({@link ConsentGiver}). The young person's own decision outranks a parent's;
  *       among equals the newest decides. Within a Consent the most specific matching provision
@@ -44,6 +48,9 @@ final class ConsentRules {
   static final String SERVICE_TYPE_SYSTEM =
       "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
   static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
+  static final String GP_PRACTICE = "gp-practice";
+  static final String PRIMARY_CARE = "primary-care";
+  static final String NOT_REGISTERED = "not-registered-with-practice";
 
   private final ConsentProperties policy;
 
@@ -51,7 +58,16 @@ final class ConsentRules {
     this.policy = policy;
   }
 
+  /** Decides with the GP practices the young person's own record names (nothing looked up). */
   ConsentDecision decide(ConsentQuestion question, List<Consent> consents) {
+    return decide(question, consents, GpRegistrations.named(question.patient()));
+  }
+
+  /**
+   * @param practices the GP practices the young person is registered with ({@link
+   *     GpRegistrations}): ODS codes (upper case) and Organization references
+   */
+  ConsentDecision decide(ConsentQuestion question, List<Consent> consents, Set<String> practices) {
     LocalDate day = question.at().atZone(ConsentGiver.ENGLAND).toLocalDate();
     Recipient recipient = question.recipient();
     List<String> notes = new ArrayList<>();
@@ -91,6 +107,19 @@ final class ConsentRules {
                     question.breakGlassReason()));
       }
       notes.add("break-glass refused: " + breakGlassRefusal);
+    }
+
+    if (isGpPractice(recipient) && !registeredWith(recipient, practices)) {
+      return decision(
+          Outcome.DENY,
+          NOT_REGISTERED,
+          List.of(),
+          "not shared: "
+              + recipient.name()
+              + " is a GP practice and the young person is not registered with it"
+              + notes(notes),
+          Set.of(),
+          null);
     }
 
     Optional<ConsentDecision> coreRestriction = restrictedCore(question);
@@ -285,16 +314,43 @@ final class ConsentRules {
     return false;
   }
 
+  /** A GP practice: provides {@code gp-practice} services or is of the primary-care sector. */
+  static boolean isGpPractice(Recipient recipient) {
+    return recipient.serviceTypes().contains(GP_PRACTICE)
+        || PRIMARY_CARE.equals(recipient.sector());
+  }
+
+  private static boolean registeredWith(Recipient recipient, Set<String> practices) {
+    return (recipient.odsCode() != null
+            && practices.contains(recipient.odsCode().toUpperCase(Locale.ROOT)))
+        || (recipient.organisation() != null && practices.contains(recipient.organisation()));
+  }
+
   private String breakGlassRefusal(ConsentQuestion question) {
-    if (!policy.breakGlass().reasons().contains(question.breakGlassReason())) {
-      return "'" + question.breakGlassReason() + "' is not an accepted break-glass reason";
+    return breakGlassRefusal(question.recipient(), question.breakGlassReason());
+  }
+
+  /**
+   * Why this recipient may not break glass for this reason (no reason, a reason not configured, or
+   * not a crisis or safeguarding service), or null if it may.
+   */
+  String breakGlassRefusal(Recipient recipient, String reason) {
+    if (reason == null || reason.isBlank()) {
+      return "a break-glass reason is required (one of: "
+          + String.join(", ", policy.breakGlass().reasons().stream().sorted().toList())
+          + ")";
     }
-    boolean allowed =
-        question.recipient().serviceTypes().stream()
-            .anyMatch(policy.breakGlass().serviceTypes()::contains);
-    return allowed
+    if (!policy.breakGlass().reasons().contains(reason)) {
+      return "'" + reason + "' is not an accepted break-glass reason";
+    }
+    return mayBreakGlass(recipient)
         ? null
-        : question.recipient().name() + " is not a crisis or safeguarding service";
+        : recipient.name() + " is not a crisis or safeguarding service";
+  }
+
+  /** Whether the recipient provides a service that break-glass may reach. */
+  boolean mayBreakGlass(Recipient recipient) {
+    return recipient.serviceTypes().stream().anyMatch(policy.breakGlass().serviceTypes()::contains);
   }
 
   private Optional<ConsentDecision> restrictedCore(ConsentQuestion question) {

@@ -25,6 +25,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
@@ -49,6 +50,20 @@ class ReadConsent implements IConsentService {
 
   private static final String DECISIONS = ReadConsent.class.getName() + ".decisions";
   private static final String READER = ReadConsent.class.getName() + ".reader";
+  private static final String BREAK_GLASS = ReadConsent.class.getName() + ".breakGlass";
+  private static final String GRANTS = ReadConsent.class.getName() + ".grants";
+
+  /** A partner breaking glass on a read names the reason code here (required). */
+  public static final String BREAK_GLASS_REASON_HEADER = "CYPMH-Break-Glass-Reason";
+
+  /** Optional free text for the reviewer; kept with the use only, never logged nor audited. */
+  public static final String BREAK_GLASS_JUSTIFICATION_HEADER = "CYPMH-Break-Glass-Justification";
+
+  /** Recorded as the reason asked for when a break-glass read gave none. */
+  static final String NO_REASON = "none-given";
+
+  static final String BREAK_GLASS_REFUSED = "break-glass-refused";
+
   private static final Set<RestOperationTypeEnum> READS =
       Set.of(
           RestOperationTypeEnum.READ,
@@ -64,6 +79,7 @@ class ReadConsent implements IConsentService {
   private final ConsentService consent;
   private final Recipients recipients;
   private final ConsentDecisionLog log;
+  private final BreakGlassUses breakGlassUses;
   private final DaoRegistry daoRegistry;
   private final FhirContext fhirContext;
   private final Clock clock;
@@ -72,12 +88,14 @@ class ReadConsent implements IConsentService {
       ConsentService consent,
       Recipients recipients,
       ConsentDecisionLog log,
+      BreakGlassUses breakGlassUses,
       DaoRegistry daoRegistry,
       FhirContext fhirContext,
       Clock clock) {
     this.consent = consent;
     this.recipients = recipients;
     this.log = log;
+    this.breakGlassUses = breakGlassUses;
     this.daoRegistry = daoRegistry;
     this.fhirContext = fhirContext;
     this.clock = clock;
@@ -106,21 +124,66 @@ class ReadConsent implements IConsentService {
     if (!reads) {
       return ConsentOutcome.AUTHORIZED;
     }
-    request
-        .getUserData()
-        .put(
-            READER,
-            recipients
-                .byOdsCode(ods)
-                .orElse(
-                    new Recipient(
-                        null,
-                        ods,
-                        null,
-                        Set.of(),
-                        null,
-                        "organisation " + ods + " (not in the directory)")));
+    Recipient reader =
+        recipients
+            .byOdsCode(ods)
+            .orElse(
+                new Recipient(
+                    null,
+                    ods,
+                    null,
+                    Set.of(),
+                    null,
+                    "organisation " + ods + " (not in the directory)"));
+    request.getUserData().put(READER, reader);
+    breakGlassAsked(request, reader);
     return ConsentOutcome.PROCEED;
+  }
+
+  /**
+   * A break-glass read (either header given): refused with 403, and recorded, unless the reason is
+   * a configured one and the reader provides a crisis or safeguarding service.
+   */
+  private void breakGlassAsked(RequestDetails request, Recipient reader) {
+    String reason = trimmed(request.getHeader(BREAK_GLASS_REASON_HEADER));
+    String justification = trimmed(request.getHeader(BREAK_GLASS_JUSTIFICATION_HEADER));
+    if (reason == null && justification == null) {
+      return;
+    }
+    String refusal = consent.breakGlassRefusal(reader, reason);
+    if (refusal == null) {
+      request.getUserData().put(BREAK_GLASS, new BreakGlassAsked(reason, justification));
+      return;
+    }
+    String asked = reason == null ? NO_REASON : reason.substring(0, Math.min(40, reason.length()));
+    ConsentQuestion question =
+        new ConsentQuestion(
+            null,
+            null,
+            reader,
+            ConsentQuestion.TREATMENT,
+            request.getResourceName() == null ? "" : request.getResourceName(),
+            Set.of(),
+            Set.of(),
+            clock.instant(),
+            asked);
+    log.record(
+        question,
+        ConsentDecision.deny(BREAK_GLASS_REFUSED, "break-glass read refused: " + refusal),
+        "read",
+        request.getRequestPath(),
+        request.getRequestId());
+    OperationOutcome outcome = new OperationOutcome();
+    outcome
+        .addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(OperationOutcome.IssueType.FORBIDDEN)
+        .setDiagnostics("Break-glass refused: " + refusal + ". Nothing was read.");
+    throw new ForbiddenOperationException("Break-glass refused: " + refusal, outcome);
+  }
+
+  private static String trimmed(String header) {
+    return header == null || header.isBlank() ? null : header.trim();
   }
 
   @Override
@@ -144,16 +207,57 @@ class ReadConsent implements IConsentService {
             RoutingConsent.labels((Resource) resource),
             Set.of(),
             clock.instant(),
-            null);
+            breakGlass(request, reader, patientId));
     ConsentDecision decision = consent.decide(question);
+    BreakGlassAsked asked = (BreakGlassAsked) request.getUserData().get(BREAK_GLASS);
+    if (decision.breakGlass() != null && asked != null && asked.patient == null) {
+      asked.patient = patientId;
+    }
     decisions(request)
         .putIfAbsent(patientId + "|" + decision.rule(), new Decided(question, decision));
     return decision.permitted() ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
   }
 
+  /**
+   * The break-glass reason that applies to this young person: the one asked for in this request (it
+   * opens one young person's records: the first it decides), else that of a use still open for this
+   * reader and young person; null if none.
+   */
+  private String breakGlass(RequestDetails request, Recipient reader, String patientId) {
+    BreakGlassAsked asked = (BreakGlassAsked) request.getUserData().get(BREAK_GLASS);
+    if (asked != null && (asked.patient == null || asked.patient.equals(patientId))) {
+      return asked.reason;
+    }
+    if (reader.odsCode() == null || !consent.mayBreakGlass(reader)) {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, String> grants =
+        (Map<String, String>)
+            request.getUserData().computeIfAbsent(GRANTS, k -> new LinkedHashMap<String, String>());
+    if (!grants.containsKey(patientId)) {
+      grants.put(
+          patientId,
+          breakGlassUses
+              .grant(reader.odsCode(), patientId)
+              .map(BreakGlassUse::reason)
+              .orElse(null));
+    }
+    return grants.get(patientId);
+  }
+
   @Override
   public void completeOperationSuccess(RequestDetails request, IConsentContextServices services) {
     recordDecisions(request);
+    BreakGlassAsked asked = (BreakGlassAsked) request.getUserData().remove(BREAK_GLASS);
+    if (asked != null && asked.patient != null) {
+      breakGlassUses.open(
+          (Recipient) request.getUserData().get(READER),
+          asked.patient,
+          asked.reason,
+          asked.justification,
+          request.getRequestId());
+    }
   }
 
   @Override
@@ -219,4 +323,16 @@ class ReadConsent implements IConsentService {
   }
 
   private record Decided(ConsentQuestion question, ConsentDecision decision) {}
+
+  /** A break-glass asked for on this request, and the young person it opened (once decided). */
+  private static final class BreakGlassAsked {
+    private final String reason;
+    private final String justification;
+    private String patient;
+
+    private BreakGlassAsked(String reason, String justification) {
+      this.reason = reason;
+      this.justification = justification;
+    }
+  }
 }

@@ -108,7 +108,9 @@ class ConsentDecisionTableTest {
               new ConsentProperties.Restricted(
                   Set.of("R", "V"), Set.of("youth-justice-liaison-diversion", "camhs-crisis")),
               new ConsentProperties.BreakGlass(
-                  Set.of("safeguarding", "vital-interests"), Set.of("camhs-crisis")),
+                  Set.of("safeguarding", "vital-interests"),
+                  Set.of("camhs-crisis"),
+                  java.time.Duration.ofHours(1)),
               new ConsentProperties.Recording(Set.of("cyp-nhs", "primary-care"))));
 
   @Nested
@@ -125,7 +127,8 @@ class ConsentDecisionTableTest {
 
     @Test
     void gpReliesOnImpliedConsent() {
-      assertThat(rules.decide(ask(aged(17), GP), List.of()).rule()).isEqualTo("implied-consent");
+      assertThat(rules.decide(ask(registeredWithGp(aged(17)), GP), List.of()).rule())
+          .isEqualTo("implied-consent");
     }
 
     @Test
@@ -226,7 +229,7 @@ class ConsentDecisionTableTest {
 
       assertThat(rules.decide(ask(aged(17), CAMHS), List.of(consent)).outcome())
           .isEqualTo(Outcome.PERMIT);
-      assertThat(rules.decide(ask(aged(17), GP), List.of(consent)).outcome())
+      assertThat(rules.decide(ask(registeredWithGp(aged(17)), GP), List.of(consent)).outcome())
           .isEqualTo(Outcome.PERMIT);
       assertThat(rules.decide(ask(aged(17), YOUTH_JUSTICE), List.of(consent)).rule())
           .isEqualTo("consent-deny");
@@ -405,6 +408,84 @@ class ConsentDecisionTableTest {
   }
 
   @Nested
+  class GpRegistration {
+
+    @Test
+    void aGpPracticeReceivesWhatIsAboutItsRegisteredPatientsByOdsCode() {
+      ConsentDecision decision = rules.decide(ask(registeredWithGp(aged(17)), GP), List.of());
+
+      assertThat(decision.outcome()).isEqualTo(Outcome.PERMIT);
+      assertThat(decision.rule()).isEqualTo("implied-consent");
+    }
+
+    @Test
+    void aGpPracticeNamedByOrganizationReferenceIsTheirs() {
+      Patient patient = aged(17);
+      patient.addGeneralPractitioner(new Reference("Organization/riverside-surgery"));
+
+      assertThat(rules.decide(ask(patient, GP), List.of()).rule()).isEqualTo("implied-consent");
+    }
+
+    @Test
+    void aPractitionerRoleOfThePracticeCountsOnceResolvedToItsOdsCode() {
+      Patient patient = aged(17);
+      patient.addGeneralPractitioner(new Reference("PractitionerRole/dr-jones-at-riverside"));
+
+      assertThat(rules.decide(ask(patient, GP), List.of()).rule())
+          .as("the role alone names no practice")
+          .isEqualTo("not-registered-with-practice");
+      assertThat(rules.decide(ask(patient, GP), List.of(), Set.of("Y99901")).rule())
+          .isEqualTo("implied-consent");
+    }
+
+    @Test
+    void aGpPracticeGetsNothingAboutAYoungPersonRegisteredElsewhere() {
+      Patient patient = aged(17);
+      patient.addGeneralPractitioner(
+          new Reference()
+              .setIdentifier(
+                  new Identifier().setSystem(ConsentRules.ODS_SYSTEM).setValue("B86001")));
+
+      ConsentDecision decision = rules.decide(ask(patient, GP), List.of());
+
+      assertThat(decision.outcome()).isEqualTo(Outcome.DENY);
+      assertThat(decision.rule()).isEqualTo("not-registered-with-practice");
+      assertThat(decision.consents()).isEmpty();
+      assertThat(decision.reason())
+          .isEqualTo(
+              "not shared: Riverside Surgery is a GP practice and the young person is not"
+                  + " registered with it");
+    }
+
+    @Test
+    void aGpPracticeGetsNothingAboutAYoungPersonWithNoGpRecorded() {
+      assertThat(rules.decide(ask(aged(17), GP), List.of()).rule())
+          .isEqualTo("not-registered-with-practice");
+    }
+
+    @Test
+    void aConsentPermittingAPracticeDoesNotMakeItTheirGp() {
+      Consent consent = consent("c1", byYoungPerson(), permit(actorOds("Y99901")));
+
+      assertThat(rules.decide(ask(aged(17), GP), List.of(consent)).rule())
+          .isEqualTo("not-registered-with-practice");
+    }
+
+    @Test
+    void theirOwnGpIsStillRefusedWhenTheyDenyIt() {
+      Consent consent = consent("c1", byYoungPerson(), deny(actorOds("Y99901")));
+
+      assertThat(rules.decide(ask(registeredWithGp(aged(17)), GP), List.of(consent)).rule())
+          .isEqualTo("consent-deny");
+    }
+
+    @Test
+    void otherServicesDoNotNeedARegistration() {
+      assertThat(rules.decide(ask(aged(17), CAMHS), List.of()).rule()).isEqualTo("implied-consent");
+    }
+  }
+
+  @Nested
   class BreakGlass {
 
     @Test
@@ -428,6 +509,47 @@ class ConsentDecisionTableTest {
       assertThat(decision.breakGlass()).isNull();
       assertThat(decision.reason())
           .contains("break-glass refused: First Steps ED is not a crisis or safeguarding service");
+    }
+
+    @Test
+    void aReaderMayBreakGlassOnlyWithAConfiguredReasonAndACrisisService() {
+      assertThat(rules.breakGlassRefusal(CRISIS, "safeguarding")).isNull();
+      assertThat(rules.breakGlassRefusal(CRISIS, null))
+          .isEqualTo("a break-glass reason is required (one of: safeguarding, vital-interests)");
+      assertThat(rules.breakGlassRefusal(CRISIS, "curiosity"))
+          .isEqualTo("'curiosity' is not an accepted break-glass reason");
+      assertThat(rules.breakGlassRefusal(MHST, "safeguarding"))
+          .isEqualTo("Mental health support team is not a crisis or safeguarding service");
+    }
+
+    @Test
+    void breakGlassReadsStillNeedClearanceForRestrictedData() {
+      Recipient crisisNotCleared =
+          new Recipient(
+              "Organization/adult-trust",
+              "RAA",
+              "adult-crisis",
+              Set.of("adult-crisis"),
+              "adult-nhs",
+              "Adult crisis team");
+      ConsentRules adultCrisisToo =
+          new ConsentRules(
+              new ConsentProperties(
+                  true,
+                  Map.of("adult-nhs", Basis.IMPLIED),
+                  Map.of(),
+                  new ConsentProperties.Restricted(Set.of("R"), Set.of("camhs-crisis")),
+                  new ConsentProperties.BreakGlass(
+                      Set.of("safeguarding"),
+                      Set.of("adult-crisis"),
+                      java.time.Duration.ofHours(1))));
+
+      ConsentDecision decision =
+          adultCrisisToo.decide(
+              ask(aged(17), crisisNotCleared, Set.of("R"), Set.of(), "safeguarding"), List.of());
+
+      assertThat(decision.outcome()).isEqualTo(Outcome.DENY);
+      assertThat(decision.rule()).isEqualTo("restricted-not-cleared");
     }
 
     @Test
@@ -467,6 +589,14 @@ class ConsentDecisionTableTest {
 
   private static Patient aged(int years) {
     return bornOn(LocalDate.of(2026, 6, 1).minusYears(years).toString());
+  }
+
+  private static Patient registeredWithGp(Patient patient) {
+    patient.addGeneralPractitioner(
+        new Reference()
+            .setType("Organization")
+            .setIdentifier(new Identifier().setSystem(ConsentRules.ODS_SYSTEM).setValue("Y99901")));
+    return patient;
   }
 
   private static Patient bornOn(String date) {

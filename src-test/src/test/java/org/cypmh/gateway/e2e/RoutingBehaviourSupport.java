@@ -174,8 +174,20 @@ abstract class RoutingBehaviourSupport {
    * A young person (17, registered with the GP) with a transition plan; optionally denying the GP.
    */
   StoredPlan storePlan(boolean denyGp) {
+    return storePlan(denyGp, GP_ODS);
+  }
+
+  /**
+   * A young person (17) registered with the GP practice {@code registeredGp} (none if null) with a
+   * transition plan; optionally denying the GP.
+   */
+  StoredPlan storePlan(boolean denyGp, String registeredGp) {
     String nhsNumber = NhsNumbers.next();
-    Patient patient = RoutingReferrals.referral().aged(17).patient(nhsNumber);
+    RoutingReferrals young = RoutingReferrals.referral().aged(17);
+    if (registeredGp != null) {
+      young.registeredWith(registeredGp);
+    }
+    Patient patient = young.patient(nhsNumber);
     String patientId =
         gateway
             .fhir()

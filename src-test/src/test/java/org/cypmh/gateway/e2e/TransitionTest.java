@@ -173,7 +173,7 @@ class TransitionTest extends RoutingBehaviourSupport {
         storePlan(withCamhs(LocalDate.now(ENGLAND).minusYears(17).minusMonths(8)), true);
     String refusing =
         storePlan(withCamhs(LocalDate.now(ENGLAND).minusYears(17).minusMonths(8), GP_ODS), true);
-    String notRegistered = storePlan(false).carePlan();
+    String notRegistered = storePlan(false, null).carePlan();
 
     await()
         .atMost(DELIVERY)
