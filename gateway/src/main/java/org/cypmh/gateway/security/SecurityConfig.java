@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -148,7 +149,13 @@ class SecurityConfig {
                 requests
                     .dispatcherTypeMatchers(DispatcherType.ERROR)
                     .permitAll()
-                    .requestMatchers("/fhir/metadata", "/actuator/health", "/actuator/health/**")
+                    // Discovery is public (SMART backend services read it before any credential);
+                    // every other anonymous request is 401, never 403.
+                    .requestMatchers(HttpMethod.GET, "/fhir/metadata")
+                    .permitAll()
+                    .requestMatchers(HttpMethod.GET, SmartConfiguration.PATHS)
+                    .permitAll()
+                    .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
                     .requestMatchers("/admin/**", "/actuator/**")
                     .hasRole(PartnerRole.ADMIN.name())
