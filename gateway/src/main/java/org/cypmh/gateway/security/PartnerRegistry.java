@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Every partner system the gateway knows: those in configuration ({@code
@@ -40,6 +42,7 @@ public class PartnerRegistry {
   private final ObjectMapper json;
   private final Clock clock;
   private final TrustedIssuers issuers;
+  // True once stored holds what GW_PARTNER held at loadedAt (System.nanoTime()).
   private volatile boolean loaded;
   private static final Logger log = LoggerFactory.getLogger(PartnerRegistry.class);
 
@@ -60,6 +63,15 @@ public class PartnerRegistry {
     properties
         .partners()
         .forEach((clientId, partner) -> partners.put(clientId, from(clientId, partner)));
+    partners.forEach(
+        (clientId, partner) -> {
+          if (!issuerIsTrusted(partner)) {
+            throw new IllegalStateException(
+                "gateway.security.partners."
+                    + clientId
+                    + ".certificate-issuer: not one of gateway.security.mtls.trusted-cas");
+          }
+        });
     this.configured = Map.copyOf(partners);
   }
 
@@ -113,6 +125,10 @@ public class PartnerRegistry {
         .findFirst();
   }
 
+  private boolean issuerIsTrusted(PartnerRegistration partner) {
+    return partner.certificateIssuer() == null || issuers.isExternalCa(partner.certificateIssuer());
+  }
+
   static boolean matches(
       PartnerRegistration partner,
       X509Certificate certificate,
@@ -153,6 +169,11 @@ public class PartnerRegistry {
       throw new IllegalStateException(
           "Partner " + partner.clientId() + " is registered by configuration; change it there");
     }
+    if (!issuerIsTrusted(partner)) {
+      throw new IllegalArgumentException(
+          "Invalid partner registration: certificateIssuer: not a CA the gateway trusts"
+              + " (gateway.security.mtls.trusted-cas)");
+    }
     String text = write(partner);
     StoredPartner row = entityManager.find(StoredPartner.class, partner.clientId());
     if (row == null) {
@@ -160,19 +181,34 @@ public class PartnerRegistry {
     } else {
       row.update(text, clock.instant());
     }
-    change(partners -> partners.put(partner.clientId(), partner));
+    afterCommit(partners -> partners.put(partner.clientId(), partner));
     return partner;
   }
 
   @Transactional
   public boolean remove(String clientId) {
     StoredPartner row = entityManager.find(StoredPartner.class, clientId);
-    change(partners -> partners.remove(clientId));
+    afterCommit(partners -> partners.remove(clientId));
     if (row == null) {
       return false;
     }
     entityManager.remove(row);
     return true;
+  }
+
+  /** Applies a registration or removal to this node's copy once it is in the database. */
+  private void afterCommit(java.util.function.Consumer<Map<String, PartnerRegistration>> change) {
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              change(change);
+            }
+          });
+    } else {
+      change(change);
+    }
   }
 
   private void change(java.util.function.Consumer<Map<String, PartnerRegistration>> change) {
@@ -204,34 +240,36 @@ public class PartnerRegistry {
       if (loaded && System.nanoTime() - loadedAt < refreshNanos) {
         return stored;
       }
-      long changesBefore = localChanges.get();
-      Map<String, PartnerRegistration> read;
-      try {
-        read = new LinkedHashMap<>();
-        for (StoredPartner row :
-            entityManager
-                .createQuery("select p from StoredPartner p", StoredPartner.class)
-                .getResultList()) {
-          read.put(row.clientId(), read(row.registration()));
-        }
-      } catch (RuntimeException e) {
-        if (!loaded) {
-          throw e;
-        }
-        log.warn(
-            "Cannot re-read the registered partners; using those read before: {}", e.toString());
-        loadedAt = System.nanoTime();
-        return stored;
-      }
-      synchronized (this) {
-        // A registration or removal on this node while reading: read again next time.
-        if (localChanges.get() == changesBefore) {
-          stored = Map.copyOf(read);
+      for (int attempt = 1; ; attempt++) {
+        long changesBefore = localChanges.get();
+        Map<String, PartnerRegistration> read = new LinkedHashMap<>();
+        try {
+          for (StoredPartner row :
+              entityManager
+                  .createQuery("select p from StoredPartner p", StoredPartner.class)
+                  .getResultList()) {
+            read.put(row.clientId(), read(row.registration()));
+          }
+        } catch (RuntimeException e) {
+          if (!loaded) {
+            throw e;
+          }
+          log.warn(
+              "Cannot re-read the registered partners; using those read before: {}", e.toString());
           loadedAt = System.nanoTime();
+          return stored;
         }
-        loaded = true;
+        synchronized (this) {
+          // A registration or removal committed on this node while reading may be missing from
+          // what was read: read again (the change is in the database by now).
+          if (localChanges.get() == changesBefore || attempt == 3) {
+            stored = Map.copyOf(read);
+            loadedAt = System.nanoTime();
+            loaded = true;
+            return stored;
+          }
+        }
       }
-      return stored;
     } finally {
       loading.unlock();
     }

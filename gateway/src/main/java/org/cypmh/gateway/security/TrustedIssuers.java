@@ -102,6 +102,16 @@ final class TrustedIssuers {
     return Optional.empty();
   }
 
+  /** True if a trusted CA external to the gateway has this DN (a registration's issuer). */
+  boolean isExternalCa(String issuerDn) {
+    try {
+      X500Name wanted = new X500Name(issuerDn);
+      return external.stream().anyMatch(ca -> wanted.equals(name(ca.getSubjectX500Principal())));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** The trusted CAs with this name (normally one). */
   List<X509Certificate> named(X500Principal name) {
     X500Name wanted = name(name);

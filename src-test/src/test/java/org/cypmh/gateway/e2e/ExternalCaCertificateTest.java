@@ -79,6 +79,44 @@ class ExternalCaCertificateTest {
     assertThat(send(sameSubjectOtherSerial, "/fhir/Task?_count=1").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aPartnerRegisteredThroughTheAdminApiWithTheExternalIssuerWorks() {
+    HttpClient admin = partners.demo("demo-admin");
+    HttpClient partner = partners.client(externalCa.issue("CN=ext-api,OU=8ZZ08"));
+    assertThat(send(partner, "/fhir/Task?_count=1").statusCode()).isEqualTo(401);
+
+    HttpResponse<String> unknownIssuer =
+        register(admin, "ext-api", "CN=ext-api,OU=8ZZ08", "CN=Nobody We Trust,O=Elsewhere");
+    assertThat(unknownIssuer.statusCode()).as(unknownIssuer.body()).isEqualTo(400);
+    assertThat(PartnerClients.issue(unknownIssuer).getDiagnostics()).contains("certificateIssuer");
+    assertThat(send(partner, "/fhir/Task?_count=1").statusCode()).isEqualTo(401);
+
+    HttpResponse<String> registered =
+        register(admin, "ext-api", "CN=ext-api,OU=8ZZ08", ExternalCa.NAME);
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+    assertThat(registered.body()).contains("\"certificateIssuer\":\"" + ExternalCa.NAME + "\"");
+    assertThat(send(partner, "/fhir/Task?_count=1").statusCode()).isEqualTo(200);
+    // The gateway CA's certificate with that subject is still not the partner.
+    assertThat(send(partners.partner("ext-api", "8ZZ08"), "/fhir/Task").statusCode())
+        .isEqualTo(401);
+  }
+
+  private HttpResponse<String> register(
+      HttpClient admin, String clientId, String subject, String issuer) {
+    String registration =
+        String.format(
+            "{\"clientId\":\"%s\",\"odsCode\":\"8ZZ08\",\"role\":\"PARTNER\","
+                + "\"authMethods\":[\"MTLS\"],\"certificateSubject\":\"%s\","
+                + "\"certificateIssuer\":\"%s\",\"scopes\":[\"system/Task.rs\"]}",
+            clientId, subject, issuer);
+    return PartnerClients.send(
+        admin,
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(partners.https("/admin/partners/" + clientId)))
+            .header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(registration)));
+  }
+
   private static BigInteger serialOf(Path p12) throws Exception {
     return ((X509Certificate) PartnerClients.load(p12).getCertificate("client")).getSerialNumber();
   }
