@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -19,6 +20,8 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -29,18 +32,24 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -53,8 +62,9 @@ import org.cypmh.gateway.storage.OwnerOnlyFiles;
 /**
  * The gateway's own certificate authority, kept as files in one folder: {@code ca.p12} (its EC
  * key), {@code ca.pem} (what partners and curl trust), {@code server.p12} (the gateway's TLS
- * certificate), {@code issued/<serial>.pem} (every partner certificate issued) and {@code
- * revoked.txt} (serials refused even though the CA signed them). Bouncy Castle throughout.
+ * certificate), {@code issued/<serial>.pem} (every partner certificate issued) and {@code crl.pem}
+ * (the X.509 CRL of certificates refused even though the CA signed them, signed by the CA). Bouncy
+ * Castle throughout. An older {@code revoked.txt} (one serial a line) is folded into the CRL.
  */
 public final class CertificateAuthority {
 
@@ -64,6 +74,9 @@ public final class CertificateAuthority {
   private static final Provider BC = new BouncyCastleProvider();
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   private static final Duration SERVER_VALIDITY = Duration.ofDays(825);
+
+  /** How long a CRL is current ({@code nextUpdate}); the gateway re-signs it before then. */
+  public static final Duration CRL_VALIDITY = Duration.ofDays(7);
 
   private final Path dir;
 
@@ -91,8 +104,14 @@ public final class CertificateAuthority {
     return dir.resolve("server.p12");
   }
 
-  private Path revokedList() {
+  /** The serials revoked before CRLs, one a line; folded into the CRL by {@link #revoke}. */
+  private Path legacyRevokedList() {
     return dir.resolve("revoked.txt");
+  }
+
+  /** The CA's CRL (PEM), signed by the CA; what the gateway checks client certificates against. */
+  public Path crlFile() {
+    return dir.resolve("crl.pem");
   }
 
   private Path issuedDir() {
@@ -227,45 +246,140 @@ public final class CertificateAuthority {
     return issued;
   }
 
-  /** Adds a serial (hex) to the revocation list; the gateway refuses it from the next request. */
-  public boolean revoke(String serial) {
-    String normalised = new BigInteger(serial.replace(":", ""), 16).toString(16);
-    Set<String> revoked = revokedSerials();
-    if (!revoked.add(normalised)) {
-      return false;
+  /**
+   * Adds a serial (hex) to the CA's CRL and re-signs it; the gateway refuses the certificate from
+   * the next request. False when it was already revoked.
+   */
+  public synchronized boolean revoke(String serial) {
+    BigInteger number = new BigInteger(serial.replace(":", ""), 16);
+    Map<BigInteger, Date> revoked = revokedEntries();
+    boolean added = revoked.putIfAbsent(number, new Date()) == null;
+    if (added || Files.exists(legacyRevokedList())) {
+      writeCrl(revoked);
     }
-    try {
-      Files.createDirectories(dir);
-      Files.write(revokedList(), revoked);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return true;
+    return added;
+  }
+
+  /**
+   * Re-signs the CRL with a new {@code thisUpdate}/{@code nextUpdate} (same entries), folding in an
+   * older {@code revoked.txt}; the gateway does this before the CRL's {@code nextUpdate}.
+   */
+  public synchronized X509CRL renewCrl() {
+    return writeCrl(revokedEntries());
   }
 
   /** The revoked serials (lower-case hex without leading zeros). */
   public Set<String> revokedSerials() {
-    if (!Files.exists(revokedList())) {
-      return new TreeSet<>();
+    Set<String> serials = new TreeSet<>();
+    revokedEntries().keySet().forEach(serial -> serials.add(serial.toString(16)));
+    return serials;
+  }
+
+  /** The CA's current CRL, or null when none has been written. */
+  public X509CRL crl() {
+    return Files.exists(crlFile()) ? readCrl(crlFile()) : null;
+  }
+
+  /** Revoked serials with their revocation dates: the CRL's and the old list's. */
+  private Map<BigInteger, Date> revokedEntries() {
+    Map<BigInteger, Date> entries = new TreeMap<>();
+    X509CRL crl = crl();
+    if (crl != null && crl.getRevokedCertificates() != null) {
+      for (X509CRLEntry entry : crl.getRevokedCertificates()) {
+        entries.put(entry.getSerialNumber(), entry.getRevocationDate());
+      }
     }
+    if (Files.exists(legacyRevokedList())) {
+      try {
+        Date folded = new Date(Files.getLastModifiedTime(legacyRevokedList()).toMillis());
+        for (String line : Files.readAllLines(legacyRevokedList())) {
+          if (!line.isBlank()) {
+            entries.putIfAbsent(new BigInteger(line.trim().replace(":", ""), 16), folded);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return entries;
+  }
+
+  private X509CRL writeCrl(Map<BigInteger, Date> revoked) {
     try {
-      Set<String> serials = new TreeSet<>();
-      for (String line : Files.readAllLines(revokedList())) {
-        if (!line.isBlank()) {
-          serials.add(new BigInteger(line.trim(), 16).toString(16));
+      char[] password = keyStorePassword();
+      KeyStore ca = load(caKeyStore(), password);
+      PrivateKey caKey = (PrivateKey) ca.getKey(CA_ALIAS, password);
+      X509Certificate caCertificate = (X509Certificate) ca.getCertificate(CA_ALIAS);
+      X509CRL previous = crl();
+      BigInteger number = BigInteger.ONE;
+      if (previous != null) {
+        byte[] extension = previous.getExtensionValue(Extension.cRLNumber.getId());
+        if (extension != null) {
+          number =
+              CRLNumber.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension))
+                  .getCRLNumber()
+                  .add(BigInteger.ONE);
         }
       }
-      return serials;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      X509CRL crl =
+          signCrl(
+              X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
+              caCertificate,
+              caKey,
+              revoked,
+              Instant.now(),
+              CRL_VALIDITY,
+              number);
+      Path partial = crlFile().resolveSibling("crl.pem.partial");
+      Files.writeString(partial, pem(crl));
+      Files.move(
+          partial, crlFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      if (Files.exists(legacyRevokedList())) {
+        Files.move(
+            legacyRevokedList(),
+            dir.resolve("revoked.txt.folded-into-crl"),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+      return crl;
+    } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException(
+          "Could not write the CRL in " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  public long revokedListModified() {
-    try {
-      return Files.exists(revokedList()) ? Files.getLastModifiedTime(revokedList()).toMillis() : 0;
-    } catch (IOException e) {
-      return 0;
+  /**
+   * A CRL (v2) of the given serials, signed with the CA key: {@code thisUpdate} now, {@code
+   * nextUpdate} after {@code validity}, a CRL number and the CA's key identifier.
+   */
+  public static X509CRL signCrl(
+      X500Name issuer,
+      X509Certificate caCertificate,
+      PrivateKey caKey,
+      Map<BigInteger, Date> revoked,
+      Instant now,
+      Duration validity,
+      BigInteger number)
+      throws IOException, GeneralSecurityException, OperatorCreationException {
+    X509v2CRLBuilder builder = new X509v2CRLBuilder(issuer, Date.from(now));
+    builder.setNextUpdate(Date.from(now.plus(validity)));
+    revoked.forEach((serial, date) -> builder.addCRLEntry(serial, date, CRLReason.unspecified));
+    builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+    builder.addExtension(
+        Extension.authorityKeyIdentifier,
+        false,
+        new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caCertificate));
+    String algorithm = caKey.getAlgorithm().startsWith("EC") ? SIGNATURE : "SHA256withRSA";
+    return new JcaX509CRLConverter()
+        .setProvider(BC)
+        .getCRL(builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BC).build(caKey)));
+  }
+
+  /** A CRL file, PEM or DER. */
+  public static X509CRL readCrl(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("Not a CRL (PEM or DER): " + file + ": " + e.getMessage(), e);
     }
   }
 

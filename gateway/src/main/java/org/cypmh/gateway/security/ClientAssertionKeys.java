@@ -28,8 +28,14 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  */
 final class ClientAssertionKeys implements JwtDecoderFactory<RegisteredClient> {
 
+  // SMART backend services: servers SHALL support RS384 and ES384; the others are common.
   private static final Set<JWSAlgorithm> ALGORITHMS =
-      Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.RS256, JWSAlgorithm.PS256);
+      Set.of(
+          JWSAlgorithm.ES256,
+          JWSAlgorithm.ES384,
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.PS256);
 
   private final PartnerRegistry registry;
   private final ClientAssertionReplay replay;
@@ -37,6 +43,11 @@ final class ClientAssertionKeys implements JwtDecoderFactory<RegisteredClient> {
   ClientAssertionKeys(PartnerRegistry registry, ClientAssertionReplay replay) {
     this.registry = registry;
     this.replay = replay;
+  }
+
+  /** The JWS algorithms a client assertion may be signed with, sorted (for discovery). */
+  static List<String> algorithmNames() {
+    return ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList();
   }
 
   @Override

@@ -15,7 +15,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * A client certificate presented on the mutual-TLS port (already verified against the trusted CAs
  * in the TLS handshake) identifies its registered partner. A revoked certificate, or one no partner
  * is registered with, is refused with 401. Revocation is checked here, at request time after the
- * handshake, against the CA's revocation list ({@code pki revoke}).
+ * handshake, against the CRL of the certificate's issuer ({@link RevocationList}).
  */
 final class ClientCertificateAuthentication extends OncePerRequestFilter {
 
@@ -43,8 +43,9 @@ final class ClientCertificateAuthentication extends OncePerRequestFilter {
       return;
     }
     X509Certificate certificate = chainPresented[0];
-    if (revocations.isRevoked(certificate)) {
-      refusals.unauthenticated(response, "The client certificate has been revoked");
+    Optional<String> revoked = revocations.refusal(certificate);
+    if (revoked.isPresent()) {
+      refusals.unauthenticated(response, revoked.get());
       return;
     }
     Optional<PartnerRegistration> partner = registry.byCertificate(certificate);

@@ -96,6 +96,7 @@ public class DemoCredentials {
                     Set.of(AuthMethod.MTLS, AuthMethod.PRIVATE_KEY_JWT),
                     CertificateAuthority.subjectOf(partner.clientId(), partner.odsCode()),
                     null,
+                    null,
                     read(jwks(partner.clientId())),
                     partner.scopes(),
                     null))

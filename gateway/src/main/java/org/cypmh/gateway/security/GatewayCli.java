@@ -116,7 +116,9 @@ public final class GatewayCli {
       }
     }
 
-    @Command(name = "revoke", description = "Revokes a certificate by serial (hex).")
+    @Command(
+        name = "revoke",
+        description = "Revokes a certificate by serial (hex): adds it to the CA's CRL (crl.pem).")
     static final class Revoke implements Callable<Integer> {
       @CommandLine.ParentCommand Pki pki;
 
@@ -125,8 +127,12 @@ public final class GatewayCli {
 
       @Override
       public Integer call() {
-        boolean added = new CertificateAuthority(pki.dir).revoke(serial);
-        System.out.println(added ? "Revoked " + serial : serial + " was already revoked");
+        CertificateAuthority authority = new CertificateAuthority(pki.dir);
+        boolean added = authority.revoke(serial);
+        System.out.println(
+            (added ? "Revoked " + serial : serial + " was already revoked")
+                + "; CRL "
+                + authority.crlFile());
         return 0;
       }
     }

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param role partner or admin (the operator).
  * @param authMethods the ways it may authenticate.
  * @param certificateSubject subject DN of its client certificate, or null.
+ * @param certificateIssuer issuer DN of that certificate (a CA in {@code
+ *     gateway.security.mtls.trusted-cas}); null: the gateway's own CA.
  * @param certificateFingerprint SHA-256 fingerprint of its certificate (lower-case hex), or null.
  * @param jwks its public keys (JWK Set JSON) for client assertions, or null.
  * @param scopes the SMART v2 scopes it may be granted.
@@ -27,6 +29,7 @@ public record PartnerRegistration(
     PartnerRole role,
     Set<AuthMethod> authMethods,
     String certificateSubject,
+    String certificateIssuer,
     String certificateFingerprint,
     String jwks,
     List<String> scopes,
@@ -54,6 +57,12 @@ public record PartnerRegistration(
     require(
         !authMethods.contains(AuthMethod.PRIVATE_KEY_JWT) || jwks != null,
         "jwks: needed for private-key-jwt");
+    require(
+        certificateIssuer == null || isDistinguishedName(certificateIssuer),
+        "certificateIssuer: a distinguished name, e.g. CN=Example CA,O=Example");
+    require(
+        certificateIssuer == null || certificateSubject != null,
+        "certificateIssuer: only with certificateSubject");
     scopes = scopes == null ? List.of() : List.copyOf(scopes);
     for (String scope : scopes) {
       require(SmartScope.isValid(scope), "scopes: '" + scope + "' is not a SMART v2 system scope");
@@ -67,6 +76,14 @@ public record PartnerRegistration(
   @JsonIgnore
   public boolean isAdmin() {
     return role == PartnerRole.ADMIN;
+  }
+
+  private static boolean isDistinguishedName(String name) {
+    try {
+      return new org.bouncycastle.asn1.x500.X500Name(name).size() > 0;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static void require(boolean condition, String message) {

@@ -14,25 +14,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.x500.X500Name;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Every partner system the gateway knows: those in configuration ({@code
  * gateway.security.partners.*}, read-only) and those registered through the admin API (stored in
- * {@code GW_PARTNER}). Looks a partner up by client id or by the certificate it presented.
+ * {@code GW_PARTNER}, re-read every {@code gateway.security.partner-refresh}). Looks a partner up
+ * by client id or by the certificate it presented.
  */
 @Component
 public class PartnerRegistry {
 
   private final Map<String, PartnerRegistration> configured;
-  private final Map<String, PartnerRegistration> stored = new ConcurrentHashMap<>();
+  // Copy-on-write: replaced whole by a refresh, or by a registration or removal on this node.
+  private volatile Map<String, PartnerRegistration> stored = Map.of();
+  private volatile long loadedAt;
+  private final AtomicLong localChanges = new AtomicLong();
+  private final ReentrantLock loading = new ReentrantLock();
+  private final long refreshNanos;
   private final ObjectMapper json;
   private final Clock clock;
+  private final TrustedIssuers issuers;
+  // True once stored holds what GW_PARTNER held at loadedAt (System.nanoTime()).
   private volatile boolean loaded;
+  private static final Logger log = LoggerFactory.getLogger(PartnerRegistry.class);
 
   @PersistenceContext private EntityManager entityManager;
 
@@ -42,11 +54,24 @@ public class PartnerRegistry {
     demo.ensureGenerated();
     this.json = json;
     this.clock = clock;
+    this.refreshNanos = properties.partnerRefresh().toNanos();
+    this.issuers =
+        new TrustedIssuers(
+            new CertificateAuthority(properties.pkiDir()), properties.mtls().trustedCas());
     Map<String, PartnerRegistration> partners = new LinkedHashMap<>();
     demo.registrations().forEach(partner -> partners.put(partner.clientId(), partner));
     properties
         .partners()
         .forEach((clientId, partner) -> partners.put(clientId, from(clientId, partner)));
+    partners.forEach(
+        (clientId, partner) -> {
+          if (!issuerIsTrusted(partner)) {
+            throw new IllegalStateException(
+                "gateway.security.partners."
+                    + clientId
+                    + ".certificate-issuer: not one of gateway.security.mtls.trusted-cas");
+          }
+        });
     this.configured = Map.copyOf(partners);
   }
 
@@ -70,6 +95,7 @@ public class PartnerRegistry {
           partner.role(),
           partner.authMethods(),
           partner.certificateSubject(),
+          partner.certificateIssuer(),
           partner.certificateFingerprint(),
           jwks,
           partner.scopes(),
@@ -87,31 +113,37 @@ public class PartnerRegistry {
         : Optional.ofNullable(storedPartners().get(clientId));
   }
 
-  /** The partner whose registered certificate fingerprint or subject the certificate has. */
+  /**
+   * The partner the certificate belongs to: registered with its SHA-256 fingerprint, or with its
+   * subject and issuer (the gateway's own CA when the registration names none). A certificate with
+   * the same subject from another trusted CA is not that partner.
+   */
   public Optional<PartnerRegistration> byCertificate(X509Certificate certificate) {
     String fingerprint = CertificateAuthority.fingerprint(certificate);
-    X500Principal subject = certificate.getSubjectX500Principal();
     return all().stream()
-        .filter(partner -> partner.authMethods().contains(AuthMethod.MTLS))
-        .filter(
-            partner ->
-                (partner.certificateFingerprint() != null
-                        && ConstantTime.equals(partner.certificateFingerprint(), fingerprint))
-                    || (partner.certificateSubject() != null
-                        && sameName(partner.certificateSubject(), subject)))
+        .filter(partner -> matches(partner, certificate, fingerprint, issuers))
         .findFirst();
   }
 
-  /**
-   * Bouncy Castle's comparison: attribute values compared as X.500 says, and a DN written in either
-   * order (RFC 2253 strings list the last RDN first; the CLI writes them in issue order).
-   */
-  private static boolean sameName(String registered, X500Principal presented) {
-    try {
-      return new X500Name(registered).equals(X500Name.getInstance(presented.getEncoded()));
-    } catch (IllegalArgumentException e) {
+  private boolean issuerIsTrusted(PartnerRegistration partner) {
+    return partner.certificateIssuer() == null || issuers.isExternalCa(partner.certificateIssuer());
+  }
+
+  static boolean matches(
+      PartnerRegistration partner,
+      X509Certificate certificate,
+      String fingerprint,
+      TrustedIssuers issuers) {
+    if (!partner.authMethods().contains(AuthMethod.MTLS)) {
       return false;
     }
+    if (partner.certificateFingerprint() != null) {
+      return ConstantTime.equals(partner.certificateFingerprint(), fingerprint);
+    }
+    return partner.certificateSubject() != null
+        && TrustedIssuers.sameName(
+            partner.certificateSubject(), certificate.getSubjectX500Principal())
+        && issuers.issued(partner.certificateIssuer(), certificate);
   }
 
   public List<PartnerRegistration> all() {
@@ -137,6 +169,11 @@ public class PartnerRegistry {
       throw new IllegalStateException(
           "Partner " + partner.clientId() + " is registered by configuration; change it there");
     }
+    if (!issuerIsTrusted(partner)) {
+      throw new IllegalArgumentException(
+          "Invalid partner registration: certificateIssuer: not a CA the gateway trusts"
+              + " (gateway.security.mtls.trusted-cas)");
+    }
     String text = write(partner);
     StoredPartner row = entityManager.find(StoredPartner.class, partner.clientId());
     if (row == null) {
@@ -144,14 +181,14 @@ public class PartnerRegistry {
     } else {
       row.update(text, clock.instant());
     }
-    stored.put(partner.clientId(), partner);
+    afterCommit(partners -> partners.put(partner.clientId(), partner));
     return partner;
   }
 
   @Transactional
   public boolean remove(String clientId) {
     StoredPartner row = entityManager.find(StoredPartner.class, clientId);
-    stored.remove(clientId);
+    afterCommit(partners -> partners.remove(clientId));
     if (row == null) {
       return false;
     }
@@ -159,21 +196,83 @@ public class PartnerRegistry {
     return true;
   }
 
+  /** Applies a registration or removal to this node's copy once it is in the database. */
+  private void afterCommit(java.util.function.Consumer<Map<String, PartnerRegistration>> change) {
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              change(change);
+            }
+          });
+    } else {
+      change(change);
+    }
+  }
+
+  private void change(java.util.function.Consumer<Map<String, PartnerRegistration>> change) {
+    synchronized (this) {
+      Map<String, PartnerRegistration> partners = new LinkedHashMap<>(stored);
+      change.accept(partners);
+      stored = Map.copyOf(partners);
+      localChanges.incrementAndGet();
+    }
+  }
+
+  /**
+   * The API-registered partners: read from {@code GW_PARTNER} on first use and again once {@code
+   * partner-refresh} has passed (by one request; others meanwhile use what was read before), so
+   * registrations and removals made on other nodes are seen without a query per request.
+   */
   private Map<String, PartnerRegistration> storedPartners() {
-    if (!loaded) {
-      synchronized (this) {
-        if (!loaded) {
+    if (loaded && System.nanoTime() - loadedAt < refreshNanos) {
+      return stored;
+    }
+    if (loaded) {
+      if (!loading.tryLock()) {
+        return stored;
+      }
+    } else {
+      loading.lock();
+    }
+    try {
+      if (loaded && System.nanoTime() - loadedAt < refreshNanos) {
+        return stored;
+      }
+      for (int attempt = 1; ; attempt++) {
+        long changesBefore = localChanges.get();
+        Map<String, PartnerRegistration> read = new LinkedHashMap<>();
+        try {
           for (StoredPartner row :
               entityManager
                   .createQuery("select p from StoredPartner p", StoredPartner.class)
                   .getResultList()) {
-            stored.put(row.clientId(), read(row.registration()));
+            read.put(row.clientId(), read(row.registration()));
           }
-          loaded = true;
+        } catch (RuntimeException e) {
+          if (!loaded) {
+            throw e;
+          }
+          log.warn(
+              "Cannot re-read the registered partners; using those read before: {}", e.toString());
+          loadedAt = System.nanoTime();
+          return stored;
+        }
+        synchronized (this) {
+          // A registration or removal committed on this node while reading may be missing from
+          // what was read: read again (the change is in the database by now).
+          if (localChanges.get() == changesBefore || attempt == 3) {
+            stored = Map.copyOf(read);
+            loadedAt = System.nanoTime();
+            loaded = true;
+            return stored;
+          }
         }
       }
+    } finally {
+      loading.unlock();
     }
-    return stored;
   }
 
   private String write(PartnerRegistration partner) {

@@ -1,5 +1,6 @@
 package org.cypmh.gateway.security;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.InitializingBean;
@@ -10,7 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code prod} profile refuses to start with anything that is only fit for a demo: demo
  * credentials, a partner registered with a demo client id, trusted-header mode, the mutual-TLS port
- * off, the dev CA's server certificate, or plain HTTP on the main port.
+ * off, the dev CA's server certificate, plain HTTP on the main port, or no token signing keystore
+ * of its own (one generated at start would differ from node to node).
  */
 @Component
 @Profile("prod")
@@ -45,6 +47,17 @@ class ProductionGuard implements InitializingBean {
     }
     if (properties.mtls().serverKeyStore() == null) {
       problems.add("gateway.security.mtls.server-key-store must be the gateway's own certificate");
+    }
+    if (properties.tokens().generateSigningKeystore()) {
+      problems.add(
+          "gateway.security.tokens.generate-signing-keystore must be false: every node is given"
+              + " the same token signing keystore");
+    }
+    if (!Files.exists(properties.tokens().signingKeystore())) {
+      problems.add(
+          "gateway.security.tokens.signing-keystore "
+              + properties.tokens().signingKeystore()
+              + " must exist (the access-token signing key)");
     }
     if (server.getSsl() == null || !server.getSsl().isEnabled()) {
       problems.add("server.ssl.enabled must be true: no plain HTTP in production (TLS)");

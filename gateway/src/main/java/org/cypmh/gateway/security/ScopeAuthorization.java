@@ -51,7 +51,14 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
     }
     PartnerAuthentication partner = partnerOf(request);
     if (partner == null) {
-      return new RuleBuilder().denyAll("No authenticated partner").build();
+      // Only public requests get here without a partner (the security chain answers 401 to the
+      // rest): the CapabilityStatement, which SMART clients read before they have credentials.
+      return new RuleBuilder()
+          .allow()
+          .metadata()
+          .andThen()
+          .denyAll("No authenticated partner")
+          .build();
     }
     if (partner.partner().isAdmin()) {
       return new RuleBuilder().allowAll().build();

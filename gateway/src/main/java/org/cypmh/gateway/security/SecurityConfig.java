@@ -1,9 +1,6 @@
 package org.cypmh.gateway.security;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -11,10 +8,10 @@ import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -69,11 +66,13 @@ class SecurityConfig {
     return AuthorizationServerSettings.builder().build();
   }
 
-  /** The key that signs access tokens: made at start, so tokens do not outlive the node. */
+  /**
+   * The key that signs access tokens, from its keystore ({@code tokens.signing-keystore}): tokens
+   * survive a restart and every node with the same keystore accepts them.
+   */
   @Bean
-  JWKSource<SecurityContext> accessTokenKeys() throws Exception {
-    RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
-    return new ImmutableJWKSet<>(new JWKSet(key));
+  JWKSource<SecurityContext> accessTokenKeys(SecurityProperties properties) {
+    return new ImmutableJWKSet<>(TokenSigningKeys.load(properties.tokens()));
   }
 
   @Bean
@@ -88,12 +87,9 @@ class SecurityConfig {
       PartnerRegistry registry,
       RegisteredClientRepository clients,
       OAuth2AuthorizationService authorizations,
-      SecurityProperties properties,
-      Clock clock)
+      ClientAssertionReplay replay)
       throws Exception {
-    ClientAssertionKeys assertionKeys =
-        new ClientAssertionKeys(
-            registry, new ClientAssertionReplay(properties.tokens().maxAssertionAge(), clock));
+    ClientAssertionKeys assertionKeys = new ClientAssertionKeys(registry, replay);
     OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
     http.securityMatcher(server.getEndpointsMatcher())
         .with(
@@ -129,7 +125,8 @@ class SecurityConfig {
       PartnerRegistry registry,
       CertificateAuthority authority,
       JwtDecoder accessTokens,
-      FhirContext fhirContext)
+      FhirContext fhirContext,
+      Clock clock)
       throws Exception {
     RefusalResponses refusals = new RefusalResponses(fhirContext);
     http.csrf(csrf -> csrf.disable())
@@ -142,13 +139,26 @@ class SecurityConfig {
       return http.build();
     }
     ClientCertificateAuthentication certificates =
-        new ClientCertificateAuthentication(registry, new RevocationList(authority), refusals);
+        new ClientCertificateAuthentication(
+            registry,
+            new RevocationList(
+                authority,
+                new TrustedIssuers(authority, properties.mtls().trustedCas()),
+                properties.mtls().crls(),
+                clock),
+            refusals);
     http.authorizeHttpRequests(
             requests ->
                 requests
                     .dispatcherTypeMatchers(DispatcherType.ERROR)
                     .permitAll()
-                    .requestMatchers("/fhir/metadata", "/actuator/health", "/actuator/health/**")
+                    // Discovery is public (SMART backend services read it before any credential);
+                    // every other anonymous request is 401, never 403.
+                    .requestMatchers(HttpMethod.GET, "/fhir/metadata")
+                    .permitAll()
+                    .requestMatchers(HttpMethod.GET, SmartConfiguration.PATHS)
+                    .permitAll()
+                    .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
                     .requestMatchers("/admin/**", "/actuator/**")
                     .hasRole(PartnerRole.ADMIN.name())

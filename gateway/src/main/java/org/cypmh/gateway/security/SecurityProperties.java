@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param demo generate the dev CA and demo partner credentials on first start (embedded default
  *     only; the {@code prod} profile refuses to start with it on).
  * @param partners partners registered by configuration, by client id.
+ * @param partnerRefresh how often each node re-reads the partners registered through the admin API
+ *     (so registrations and removals made on another node take effect within it).
  */
 @Validated
 @ConfigurationProperties("gateway.security")
@@ -38,10 +40,14 @@ public record SecurityProperties(
     @Valid @NotNull @DefaultValue Tokens tokens,
     @Valid @NotNull @DefaultValue RateLimit rateLimit,
     @DefaultValue("false") boolean demo,
-    @Valid Map<String, Partner> partners) {
+    @Valid Map<String, Partner> partners,
+    @DefaultValue("5s") @NotNull Duration partnerRefresh) {
 
   public SecurityProperties {
     partners = partners == null ? Map.of() : Map.copyOf(partners);
+    if (tokens != null && tokens.signingKeystore() == null && pkiDir != null) {
+      tokens = tokens.withSigningKeystore(pkiDir.resolve("token-signing.p12"));
+    }
   }
 
   /** How the gateway knows who is calling. */
@@ -58,27 +64,54 @@ public record SecurityProperties(
    * @param serverKeyStorePassword its password.
    * @param trustedCas PEM files of external CAs whose certificates also identify partners (the
    *     gateway's own CA is always trusted).
+   * @param crls CRL files (PEM or DER) of those CAs, each signed by the trusted CA that issued it;
+   *     re-read when they change. A certificate its issuer's CRL lists is refused.
    */
   public record Mtls(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("8443") @Min(0) @Max(65535) int port,
       Path serverKeyStore,
       String serverKeyStorePassword,
-      List<Path> trustedCas) {
+      List<Path> trustedCas,
+      List<Path> crls) {
 
     public Mtls {
       trustedCas = trustedCas == null ? List.of() : List.copyOf(trustedCas);
+      crls = crls == null ? List.of() : List.copyOf(crls);
     }
   }
 
   /**
    * @param accessTokenTtl lifetime of an access token (SMART backend services: at most 5 minutes).
    * @param maxAssertionAge longest a client assertion may live ({@code exp} minus now), so the
-   *     replay cache only has to remember {@code jti}s that long.
+   *     replay record ({@code GW_CLIENT_ASSERTION}) only has to keep {@code jti}s that long.
+   * @param signingKeystore PKCS#12 with the access-token signing key (RSA, entry {@code
+   *     token-signing}); empty: {@code <pki-dir>/token-signing.p12}. Every node must have the same.
+   * @param signingKeystorePassword its password; empty with {@code generate-signing-keystore}: a
+   *     random one written beside the keystore.
+   * @param generateSigningKeystore create the keystore at first start if it is missing (the
+   *     embedded default; {@code false} in {@code prod}).
    */
   public record Tokens(
       @DefaultValue("5m") @NotNull Duration accessTokenTtl,
-      @DefaultValue("5m") @NotNull Duration maxAssertionAge) {}
+      @DefaultValue("5m") @NotNull Duration maxAssertionAge,
+      Path signingKeystore,
+      @DefaultValue("") String signingKeystorePassword,
+      @DefaultValue("true") boolean generateSigningKeystore) {
+
+    public Tokens {
+      signingKeystorePassword = signingKeystorePassword == null ? "" : signingKeystorePassword;
+    }
+
+    Tokens withSigningKeystore(Path keystore) {
+      return new Tokens(
+          accessTokenTtl,
+          maxAssertionAge,
+          keystore,
+          signingKeystorePassword,
+          generateSigningKeystore);
+    }
+  }
 
   /**
    * @param requestsPerMinute each partner's budget (a token bucket refilled evenly); exceeded: 429
@@ -94,6 +127,8 @@ public record SecurityProperties(
    * @param authMethods {@code mtls} and/or {@code private-key-jwt}.
    * @param certificateSubject the subject DN of its client certificate (as issued by the CLI:
    *     {@code CN=<client id>,OU=<ODS code>}).
+   * @param certificateIssuer the issuer DN of that certificate, one of {@code mtls.trusted-cas};
+   *     empty: the gateway's own CA.
    * @param certificateFingerprint or the SHA-256 fingerprint of its certificate (hex).
    * @param jwksFile its public keys (JWK Set JSON) for signed client assertions.
    * @param scopes SMART v2 system scopes it may be granted, e.g. {@code system/CarePlan.rs}.
@@ -104,6 +139,7 @@ public record SecurityProperties(
       @DefaultValue("partner") @NotNull PartnerRole role,
       @NotNull Set<AuthMethod> authMethods,
       String certificateSubject,
+      String certificateIssuer,
       String certificateFingerprint,
       Path jwksFile,
       @DefaultValue List<String> scopes,

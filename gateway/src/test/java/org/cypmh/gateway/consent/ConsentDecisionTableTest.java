@@ -542,7 +542,8 @@ class ConsentDecisionTableTest {
                   new ConsentProperties.BreakGlass(
                       Set.of("safeguarding"),
                       Set.of("adult-crisis"),
-                      java.time.Duration.ofHours(1))));
+                      java.time.Duration.ofHours(1)),
+                  new ConsentProperties.Recording(Set.of("cyp-nhs", "primary-care"))));
 
       ConsentDecision decision =
           adultCrisisToo.decide(

@@ -26,6 +26,7 @@ class ProductionGuardTest {
     assertThatThrownBy(() -> guard(demo, new ServerProperties()).afterPropertiesSet())
         .hasMessageContaining("gateway.security.demo must be false")
         .hasMessageContaining("demo-* partners")
+        .hasMessageContaining("gateway.security.tokens.generate-signing-keystore must be false")
         .hasMessageContaining("server-key-store")
         .hasMessageContaining("server.ssl.enabled");
   }
@@ -40,9 +41,20 @@ class ProductionGuardTest {
   }
 
   @Test
-  void productionSettingsStart() {
+  void aMissingTokenSigningKeystoreIsRefused() {
+    SecurityProperties noTokenKeys =
+        properties(SecurityProperties.Mode.ENFORCED, false, dir.resolve("tls.p12"));
+
+    assertThatThrownBy(() -> guard(noTokenKeys, https()).afterPropertiesSet())
+        .hasMessageContaining("gateway.security.tokens.signing-keystore")
+        .hasMessageContaining("token-signing.p12 must exist");
+  }
+
+  @Test
+  void productionSettingsStart() throws Exception {
     SecurityProperties production =
         properties(SecurityProperties.Mode.ENFORCED, false, dir.resolve("tls.p12"));
+    java.nio.file.Files.createFile(dir.resolve("token-signing.p12"));
 
     assertThatCode(() -> guard(production, https()).afterPropertiesSet())
         .doesNotThrowAnyException();
@@ -50,14 +62,21 @@ class ProductionGuardTest {
 
   private SecurityProperties properties(
       SecurityProperties.Mode mode, boolean demo, Path serverKeyStore) {
+    return properties(mode, demo, serverKeyStore, dir.resolve("token-signing.p12"));
+  }
+
+  private SecurityProperties properties(
+      SecurityProperties.Mode mode, boolean demo, Path serverKeyStore, Path tokenKeystore) {
     return new SecurityProperties(
         mode,
         dir.resolve("pki"),
-        new SecurityProperties.Mtls(true, 8443, serverKeyStore, "secret", List.of()),
-        new SecurityProperties.Tokens(Duration.ofMinutes(5), Duration.ofMinutes(5)),
+        new SecurityProperties.Mtls(true, 8443, serverKeyStore, "secret", List.of(), List.of()),
+        new SecurityProperties.Tokens(
+            Duration.ofMinutes(5), Duration.ofMinutes(5), tokenKeystore, "secret", demo),
         new SecurityProperties.RateLimit(600),
         demo,
-        Map.of());
+        Map.of(),
+        Duration.ofSeconds(5));
   }
 
   private static ProductionGuard guard(SecurityProperties properties, ServerProperties server) {

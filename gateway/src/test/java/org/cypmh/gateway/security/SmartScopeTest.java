@@ -55,6 +55,7 @@ class SmartScopeTest {
                     "CN=gp,OU=Y99901",
                     null,
                     null,
+                    null,
                     List.of("system/CarePlan.read"),
                     null))
         .hasMessageContaining("system/CarePlan.read");
@@ -69,6 +70,7 @@ class SmartScopeTest {
                     "Y99901",
                     PartnerRole.PARTNER,
                     Set.of(AuthMethod.PRIVATE_KEY_JWT),
+                    null,
                     null,
                     null,
                     null,

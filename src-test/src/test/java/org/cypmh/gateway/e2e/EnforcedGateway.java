@@ -23,8 +23,9 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(
     classes = GatewayApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// Referrals are routed and delivered to the WireMock partners, as in EmbeddedGateway.
-@ContextConfiguration(initializers = PartnerNetwork.class)
+// Referrals are routed and delivered to the WireMock partners, as in EmbeddedGateway; and a
+// second, external CA the gateway trusts, with its CRL (made before the context starts).
+@ContextConfiguration(initializers = {PartnerNetwork.class, ExternalCa.Trusted.class})
 @TestPropertySource(
     properties = {
       "gateway.storage.data-dir=./target/e2e-data/enforced-${random.uuid}",
@@ -56,6 +57,12 @@ import org.springframework.test.context.TestPropertySource;
       "gateway.security.partners.revoked.ods-code=8ZZ04",
       "gateway.security.partners.revoked.auth-methods=mtls",
       "gateway.security.partners.revoked.certificate-subject=CN=revoked,OU=8ZZ04",
-      "gateway.security.partners.revoked.scopes=system/Task.rs"
+      "gateway.security.partners.revoked.scopes=system/Task.rs",
+      // A partner whose certificate comes from the external CA (ExternalCa), bound to that issuer.
+      "gateway.security.partners.ext-partner.ods-code=8ZZ06",
+      "gateway.security.partners.ext-partner.auth-methods=mtls",
+      "gateway.security.partners.ext-partner.certificate-subject=CN=ext-partner,OU=8ZZ06",
+      "gateway.security.partners.ext-partner.certificate-issuer=" + ExternalCa.NAME,
+      "gateway.security.partners.ext-partner.scopes=system/Task.rs"
     })
 @interface EnforcedGateway {}
