@@ -7,12 +7,14 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleFinished;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -113,55 +115,63 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
   }
 
   static List<IAuthRule> rulesFor(List<SmartScope> scopes) {
-    IAuthRuleBuilder rules = new RuleBuilder();
-    rules.allow().metadata().andThen();
+    List<IAuthRule> built = new ArrayList<>();
+    built.addAll(rule(rules -> rules.allow().metadata()));
     // Terminology lookups carry no patient data; any partner may use them.
     for (String operation : List.of("$expand", "$lookup", "$validate-code", "$translate")) {
-      rules.allow().operation().named(operation).atAnyLevel().andAllowAllResponses().andThen();
+      built.addAll(
+          rule(
+              rules ->
+                  rules.allow().operation().named(operation).atAnyLevel().andAllowAllResponses()));
     }
-    rules.allow().transaction().withAnyOperation().andApplyNormalRules().andThen();
+    built.addAll(
+        rule(rules -> rules.allow().transaction().withAnyOperation().andApplyNormalRules()));
     for (SmartScope scope : scopes) {
+      String type = scope.resourceType();
+      boolean all = scope.allTypes();
       if (scope.create()) {
-        rules =
-            scope.allTypes()
-                ? rules.allow().create().allResources().withAnyId().andThen()
-                : rules
-                    .allow()
-                    .create()
-                    .resourcesOfType(scope.resourceType())
-                    .withAnyId()
-                    .andThen();
-        rules =
-            scope.allTypes()
-                ? rules.allow().createConditional().allResources().andThen()
-                : rules.allow().createConditional().resourcesOfType(scope.resourceType()).andThen();
+        built.addAll(
+            rule(
+                rules ->
+                    all
+                        ? rules.allow().create().allResources().withAnyId()
+                        : rules.allow().create().resourcesOfType(type).withAnyId()));
+        built.addAll(
+            rule(
+                rules ->
+                    all
+                        ? rules.allow().createConditional().allResources()
+                        : rules.allow().createConditional().resourcesOfType(type)));
       }
       if (scope.read() || scope.search()) {
-        rules =
-            scope.allTypes()
-                ? rules.allow().read().allResources().withAnyId().andThen()
-                : rules.allow().read().resourcesOfType(scope.resourceType()).withAnyId().andThen();
+        built.addAll(
+            rule(
+                rules ->
+                    all
+                        ? rules.allow().read().allResources().withAnyId()
+                        : rules.allow().read().resourcesOfType(type).withAnyId()));
       }
       if (scope.update()) {
-        rules =
-            scope.allTypes()
-                ? rules.allow().write().allResources().withAnyId().andThen()
-                : rules.allow().write().resourcesOfType(scope.resourceType()).withAnyId().andThen();
-        rules =
-            scope.allTypes()
-                ? rules.allow().updateConditional().allResources().andThen()
-                : rules.allow().updateConditional().resourcesOfType(scope.resourceType()).andThen();
+        built.addAll(
+            rule(
+                rules ->
+                    all
+                        ? rules.allow().write().allResources().withAnyId()
+                        : rules.allow().write().resourcesOfType(type).withAnyId()));
+        built.addAll(
+            rule(
+                rules ->
+                    all
+                        ? rules.allow().updateConditional().allResources()
+                        : rules.allow().updateConditional().resourcesOfType(type)));
       }
       if (scope.delete()) {
-        rules =
-            scope.allTypes()
-                ? rules.allow().delete().allResources().withAnyId().andThen()
-                : rules
-                    .allow()
-                    .delete()
-                    .resourcesOfType(scope.resourceType())
-                    .withAnyId()
-                    .andThen();
+        built.addAll(
+            rule(
+                rules ->
+                    all
+                        ? rules.allow().delete().allResources().withAnyId()
+                        : rules.allow().delete().resourcesOfType(type).withAnyId()));
       }
     }
     List<IAuthRule> operations = new ArrayList<>();
@@ -198,10 +208,18 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
               .andRequireExplicitResponseAuthorization()
               .build());
     }
-    List<IAuthRule> built = new ArrayList<>(rules.build());
     built.addAll(operations);
     built.addAll(new RuleBuilder().denyAll("Not allowed by this partner's scopes").build());
     return built;
+  }
+
+  /**
+   * One rule from a fresh builder. HAPI 8.8's builder caches create() and write() in the same
+   * field, so on a shared builder a {@code u} after a {@code c} quietly became a second create rule
+   * and updates were refused; one builder per rule keeps each rule what it says.
+   */
+  private static List<IAuthRule> rule(Function<IAuthRuleBuilder, IAuthRuleFinished> make) {
+    return make.apply(new RuleBuilder()).build();
   }
 
   private static boolean grants(

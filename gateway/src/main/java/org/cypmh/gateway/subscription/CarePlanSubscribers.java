@@ -4,7 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.Optional;
 import org.cypmh.gateway.consent.OrganisationConsent;
-import org.cypmh.gateway.fhir.OrganisationReferences;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -21,13 +20,10 @@ class CarePlanSubscribers {
 
   private final DaoRegistry daoRegistry;
   private final OrganisationConsent consent;
-  private final OrganisationReferences organisations;
 
-  CarePlanSubscribers(
-      DaoRegistry daoRegistry, OrganisationConsent consent, OrganisationReferences organisations) {
+  CarePlanSubscribers(DaoRegistry daoRegistry, OrganisationConsent consent) {
     this.daoRegistry = daoRegistry;
     this.consent = consent;
-    this.organisations = organisations;
   }
 
   /** May this subscription be told of this plan: its practice's patient, consent permitting. */
@@ -44,10 +40,7 @@ class CarePlanSubscribers {
         daoRegistry
             .getResourceDao(Patient.class)
             .read(subject.toUnqualifiedVersionless(), new SystemRequestDetails());
-    boolean registered =
-        patient.getGeneralPractitioner().stream()
-            .anyMatch(gp -> organisations.names(gp, subscriber.get()));
-    return registered
-        && consent.permits(subscriber.get(), patient, plan, "subscription-notification");
+    // Consent decides registration too: a practice reads only its registered patients.
+    return consent.permits(subscriber.get(), patient, plan, "subscription-notification");
   }
 }

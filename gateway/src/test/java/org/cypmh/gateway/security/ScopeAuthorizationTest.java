@@ -30,6 +30,17 @@ class ScopeAuthorizationTest {
   }
 
   @Test
+  void updateAfterCreateInOneScopeIsStillAnUpdate() {
+    // HAPI's rule builder shares one field for create() and write(): "cu" must not lose the "u".
+    List<IAuthRule> rules =
+        ScopeAuthorization.rulesFor(List.of(SmartScope.parse("system/Task.crus")));
+
+    assertThat(decide(rules, RestOperationTypeEnum.UPDATE, "Task")).isEqualTo(PolicyEnum.ALLOW);
+    assertThat(decide(rules, RestOperationTypeEnum.CREATE, "Task")).isEqualTo(PolicyEnum.ALLOW);
+    assertThat(decide(rules, RestOperationTypeEnum.DELETE, "Task")).isEqualTo(PolicyEnum.DENY);
+  }
+
+  @Test
   void readScopeAloneDeniesAnUpdate() {
     List<IAuthRule> rules =
         ScopeAuthorization.rulesFor(List.of(SmartScope.parse("system/Task.rs")));
