@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cypmh.gateway.fhir.Caller;
+import org.cypmh.gateway.fhir.OrganisationReferences;
 import org.cypmh.routes.api.ConsentDecision;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -28,6 +29,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.springframework.stereotype.Component;
 
 /**
@@ -84,6 +86,8 @@ class ReadConsent implements IConsentService {
   private final FhirContext fhirContext;
   private final Clock clock;
 
+  private final OrganisationReferences organisations;
+
   ReadConsent(
       ConsentService consent,
       Recipients recipients,
@@ -91,7 +95,9 @@ class ReadConsent implements IConsentService {
       BreakGlassUses breakGlassUses,
       DaoRegistry daoRegistry,
       FhirContext fhirContext,
+      OrganisationReferences organisations,
       Clock clock) {
+    this.organisations = organisations;
     this.consent = consent;
     this.recipients = recipients;
     this.log = log;
@@ -195,6 +201,11 @@ class ReadConsent implements IConsentService {
     }
     String patientId = patientOf(resource);
     if (patientId == null) {
+      return ConsentOutcome.PROCEED;
+    }
+    if (resource instanceof ServiceRequest referral
+        && organisations.names(referral.getRequester(), reader.odsCode())) {
+      // The referrer's own referral: it wrote it, and needs it to update or cancel it.
       return ConsentOutcome.PROCEED;
     }
     ConsentQuestion question =

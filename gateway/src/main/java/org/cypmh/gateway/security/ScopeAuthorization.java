@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleFinished;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
@@ -176,7 +177,9 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
     }
     List<IAuthRule> operations = new ArrayList<>();
     if (grants(scopes, "ServiceRequest", SmartScope::create)) {
-      // BaRS referrals and responses; the message's resources are then stored by the gateway.
+      // BaRS referrals and responses. The gateway stores what the message carries (its resources,
+      // the Task an answer moves on, the message itself) as the partner's writes inside this
+      // operation only: whose records they may change is still decided by ownership and consent.
       operations.addAll(
           new RuleBuilder()
               .allow()
@@ -185,6 +188,47 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
               .onServer()
               .andAllowAllResponses()
               .build());
+      IAuthRuleTester insideProcessMessage =
+          new IAuthRuleTester() {
+            @Override
+            public boolean matches(RuleTestRequest test) {
+              return "$process-message".equals(test.requestDetails.getOperation());
+            }
+          };
+      operations.addAll(
+          rule(
+              rules ->
+                  rules
+                      .allow()
+                      .create()
+                      .allResources()
+                      .withAnyId()
+                      .withTester(insideProcessMessage)));
+      operations.addAll(
+          rule(
+              rules ->
+                  rules
+                      .allow()
+                      .write()
+                      .allResources()
+                      .withAnyId()
+                      .withTester(insideProcessMessage)));
+      operations.addAll(
+          rule(
+              rules ->
+                  rules
+                      .allow()
+                      .createConditional()
+                      .allResources()
+                      .withTester(insideProcessMessage)));
+      operations.addAll(
+          rule(
+              rules ->
+                  rules
+                      .allow()
+                      .updateConditional()
+                      .allResources()
+                      .withTester(insideProcessMessage)));
     }
     if (grants(scopes, "Procedure", SmartScope::read)) {
       // The extract checks itself that a partner asks only for its own interventions.

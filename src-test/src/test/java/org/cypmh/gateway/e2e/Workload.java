@@ -111,6 +111,20 @@ final class Workload {
     DemoPathwayMix.Pathway pathway = DemoPathwayMix.draw();
     RoutingReferrals referral = pathway.referral().get();
     Bundle transaction = referral.transaction();
+    // Referrals name the young person's GP practice, as GP-registered young people's do; the GP
+    // pulls below are that practice's (a practice reads only its registered patients).
+    transaction.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(org.hl7.fhir.r4.model.Patient.class::isInstance)
+        .map(org.hl7.fhir.r4.model.Patient.class::cast)
+        .forEach(
+            patient ->
+                patient
+                    .addGeneralPractitioner()
+                    .setIdentifier(
+                        new org.hl7.fhir.r4.model.Identifier()
+                            .setSystem("https://fhir.nhs.uk/Id/ods-organization-code")
+                            .setValue(GP_ODS)));
     boolean transition = pathway.name().startsWith("transition");
     return new Operation(
         Kind.REFERRAL,
