@@ -192,7 +192,11 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
           new IAuthRuleTester() {
             @Override
             public boolean matches(RuleTestRequest test) {
-              return "$process-message".equals(test.requestDetails.getOperation());
+              // Transaction entries run as sub-requests without the operation's name; the HTTP
+              // request they belong to says it.
+              return "$process-message".equals(test.requestDetails.getOperation())
+                  || (test.requestDetails instanceof ServletRequestDetails servlet
+                      && servlet.getServletRequest().getRequestURI().endsWith("/$process-message"));
             }
           };
       operations.addAll(

@@ -41,6 +41,17 @@ class ScopeAuthorizationTest {
   }
 
   @Test
+  void whatAMessageCarriesIsStoredOnlyInsideProcessMessage() {
+    List<IAuthRule> rules =
+        ScopeAuthorization.rulesFor(List.of(SmartScope.parse("system/ServiceRequest.c")));
+
+    assertThat(decide(rules, RestOperationTypeEnum.CREATE, "Bundle", "$process-message"))
+        .isEqualTo(PolicyEnum.ALLOW);
+    assertThat(decide(rules, RestOperationTypeEnum.CREATE, "Bundle", null))
+        .isEqualTo(PolicyEnum.DENY);
+  }
+
+  @Test
   void readScopeAloneDeniesAnUpdate() {
     List<IAuthRule> rules =
         ScopeAuthorization.rulesFor(List.of(SmartScope.parse("system/Task.rs")));
@@ -50,6 +61,11 @@ class ScopeAuthorizationTest {
 
   private static PolicyEnum decide(
       List<IAuthRule> rules, RestOperationTypeEnum operation, String type) {
+    return decide(rules, operation, type, null);
+  }
+
+  private static PolicyEnum decide(
+      List<IAuthRule> rules, RestOperationTypeEnum operation, String type, String inside) {
     AuthorizationInterceptor interceptor =
         new AuthorizationInterceptor(PolicyEnum.DENY) {
           @Override
@@ -61,6 +77,7 @@ class ScopeAuthorizationTest {
     request.setFhirContext(FHIR);
     request.setRestOperationType(operation);
     request.setResourceName(type);
+    request.setOperation(inside);
     IdType id = new IdType(type, "1");
     request.setId(id);
     Task body = new Task();
@@ -72,7 +89,9 @@ class ScopeAuthorizationTest {
             null,
             request.getId(),
             null,
-            Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+            inside == null
+                ? Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED
+                : Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
         .getDecision();
   }
 }

@@ -37,7 +37,7 @@ import org.springframework.test.context.TestPropertySource;
       "gateway.security.partners.camhs.ods-code=RZZ",
       "gateway.security.partners.camhs.auth-methods=mtls",
       "gateway.security.partners.camhs.certificate-subject=CN=camhs,OU=RZZ",
-      "gateway.security.partners.camhs.scopes=system/ServiceRequest.crus,system/Task.rus,"
+      "gateway.security.partners.camhs.scopes=system/ServiceRequest.crus,system/Task.ruds,"
           + "system/CarePlan.crus,system/Consent.crus,system/Patient.rs,"
           + "system/RelatedPerson.crus,system/Subscription.crus,system/Procedure.rs",
       // A second provider (the demo MHST provider, 8ZZ03): an unrelated organisation with broad

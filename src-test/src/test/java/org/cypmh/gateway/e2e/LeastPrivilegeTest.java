@@ -173,6 +173,21 @@ class LeastPrivilegeTest {
       assertThat(task.getBusinessStatus().getText()).isEqualTo("triaged by the crisis team");
     }
 
+    @Test
+    void aPartnerSendsABarsReferralWithItsOwnCertificate() {
+      ServiceRequest referral = TestReferrals.eatingDisorderReferral("Restrictive eating");
+      referral.getRequester().setIdentifier(new Identifier().setSystem(ODS).setValue("8ZZ03"));
+
+      HttpResponse<String> accepted =
+          sendMessage(referrer, "8ZZ03", TestMessages.referral(NhsNumbers.next(), referral, "new"));
+
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+      Bundle response = PartnerClients.bundle(accepted);
+      assertThat(
+              ((MessageHeader) response.getEntryFirstRep().getResource()).getResponse().getCode())
+          .isEqualTo(MessageHeader.ResponseType.OK);
+    }
+
     private HttpResponse<String> answer(
         HttpClient client, String ods, Referral referral, Task.TaskStatus status, String text) {
       ServiceRequest stored = read(admin, referral.serviceRequest(), ServiceRequest.class);
@@ -182,6 +197,10 @@ class LeastPrivilegeTest {
           .filter(Task.class::isInstance)
           .map(Task.class::cast)
           .forEach(t -> t.setStatus(status));
+      return sendMessage(client, ods, message);
+    }
+
+    private HttpResponse<String> sendMessage(HttpClient client, String ods, Bundle message) {
       return send(
           client,
           PartnerClients.post(partners.https("/fhir/$process-message"), message)
