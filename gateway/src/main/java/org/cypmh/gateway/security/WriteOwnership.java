@@ -136,8 +136,9 @@ class WriteOwnership implements FhirServerInterceptor {
   private void requireOwner(Task task, String ods) {
     if (!tasks.receivedBy(task, ods)) {
       refuse(
-          "Only the service that owns a Task (Task.owner) may move it on; a referrer updates or"
-              + " cancels its referral (ServiceRequest) instead");
+          "Only the service that owns a Task (its owner, or a service the referral was delivered"
+              + " to) may move it on; a referrer updates or cancels its referral (ServiceRequest)"
+              + " instead");
     }
   }
 

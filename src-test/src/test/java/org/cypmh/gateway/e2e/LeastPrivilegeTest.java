@@ -170,7 +170,8 @@ class LeastPrivilegeTest {
       assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
       Task task = read(admin, referral.task(), Task.class);
       assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
-      assertThat(task.getBusinessStatus().getText()).isEqualTo("triaged by the crisis team");
+      assertThat(task.getBusinessStatus().getText())
+          .isEqualTo("response from CAMHS eating disorders team: triaged by the crisis team");
     }
 
     @Test
