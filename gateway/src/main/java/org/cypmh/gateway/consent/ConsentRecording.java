@@ -9,7 +9,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.annotation.PostConstruct;
 import java.time.Clock;
@@ -19,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.OrganisationReferences;
+import org.cypmh.gateway.fhir.Refusal;
 import org.cypmh.gateway.fhir.TaskParties;
 import org.cypmh.routes.api.AuditEventBuilder;
 import org.cypmh.routes.api.ExchangeAudit;
@@ -31,7 +31,6 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Consent.ConsentProvisionType;
 import org.hl7.fhir.r4.model.Consent.ProvisionComponent;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.RelatedPerson;
@@ -282,24 +281,10 @@ class ConsentRecording {
   }
 
   private static UnprocessableEntityException unprocessable(String reason, String expression) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.BUSINESSRULE)
-        .setDiagnostics(reason)
-        .addExpression(expression);
-    return new UnprocessableEntityException(reason, outcome);
+    return Refusal.businessRule(reason, expression);
   }
 
   private static void refuse(String reason) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.FORBIDDEN)
-        .setDiagnostics(reason)
-        .addExpression("Consent.provision");
-    throw new ForbiddenOperationException(reason, outcome);
+    throw Refusal.forbidden(reason, "Consent.provision");
   }
 }

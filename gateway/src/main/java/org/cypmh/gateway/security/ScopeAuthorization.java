@@ -3,7 +3,6 @@ package org.cypmh.gateway.security;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
@@ -17,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import org.hl7.fhir.r4.model.OperationOutcome;
+import org.cypmh.gateway.fhir.Refusal;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -106,13 +105,7 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
   /** A refusal is a 403 whose OperationOutcome says {@code forbidden}, not HAPI's "processing". */
   @Override
   protected void handleDeny(Verdict verdict) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.FORBIDDEN)
-        .setDiagnostics("Not allowed by this partner's scopes");
-    throw new ForbiddenOperationException("Not allowed by this partner's scopes", outcome);
+    throw Refusal.forbidden("Not allowed by this partner's scopes", null);
   }
 
   static List<IAuthRule> rulesFor(List<SmartScope> scopes) {

@@ -3,16 +3,15 @@ package org.cypmh.gateway.security;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.List;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.gateway.fhir.OrganisationReferences;
+import org.cypmh.gateway.fhir.Refusal;
 import org.cypmh.gateway.fhir.TaskParties;
 import org.cypmh.gateway.subscription.SubscriberOrganisation;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CarePlan;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -159,12 +158,6 @@ class WriteOwnership implements FhirServerInterceptor {
   }
 
   private static void refuse(String reason) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.FORBIDDEN)
-        .setDiagnostics(reason);
-    throw new ForbiddenOperationException(reason, outcome);
+    throw Refusal.forbidden(reason, null);
   }
 }

@@ -3,7 +3,6 @@ package org.cypmh.gateway.subscription;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,11 +13,11 @@ import org.cypmh.gateway.consent.Recipient;
 import org.cypmh.gateway.consent.Recipients;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.gateway.fhir.Refusal;
 import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Subscription;
 import org.springframework.stereotype.Component;
 
@@ -153,13 +152,6 @@ public class SubscriberOrganisation implements FhirServerInterceptor {
   }
 
   private static void refuse(String reason) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.FORBIDDEN)
-        .setDiagnostics(reason)
-        .addExpression("Subscription.channel.endpoint");
-    throw new ForbiddenOperationException(reason, outcome);
+    throw Refusal.forbidden(reason, "Subscription.channel.endpoint");
   }
 }
