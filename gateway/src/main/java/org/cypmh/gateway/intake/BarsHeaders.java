@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.UUID;
+import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.routes.directory.DirectoryService;
 import org.cypmh.routes.directory.ServiceDirectory;
@@ -45,6 +46,7 @@ class BarsHeaders implements FhirServerInterceptor {
   static final String REQUESTING_SOFTWARE = "NHSD-Requesting-Software";
   static final String END_USER_ORGANISATION = "NHSD-End-User-Organisation";
   static final String REQUESTING_PRACTITIONER = "NHSD-Requesting-Practitioner";
+  private static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
   private static final String TARGET_SERVICE = BarsHeaders.class.getName() + ".targetService";
 
   private final ServiceDirectory directory;
@@ -95,10 +97,37 @@ class BarsHeaders implements FhirServerInterceptor {
     requireUuid(request.getHeader(REQUEST_ID));
     requireResource(request, REQUESTING_SOFTWARE, "Device", true, false);
     requireResource(request, END_USER_ORGANISATION, "Organization", true, true);
+    requireTheCaller(request);
     requireResource(request, REQUESTING_PRACTITIONER, "PractitionerRole", false, false);
     String target = request.getHeader(TARGET);
     if (target != null) {
       request.getUserData().put(TARGET_SERVICE, targetService(target));
+    }
+  }
+
+  /**
+   * The end-user organisation a partner names is the one it authenticated as: a partner's messages
+   * are its own organisation's, never another's (the operator may name any).
+   */
+  private void requireTheCaller(ServletRequestDetails request) {
+    Caller caller = Caller.of(request);
+    if (!caller.isPartner() || caller.isMalformed()) {
+      return;
+    }
+    JsonNode organisation = decode(request.getHeader(END_USER_ORGANISATION));
+    for (JsonNode identifier : organisation.path("identifier")) {
+      if (ODS_SYSTEM.equals(identifier.path("system").asText(""))
+          && !caller.odsCode().equalsIgnoreCase(identifier.path("value").asText(""))) {
+        throw BarsError.REC_FORBIDDEN.exception(
+            "The BaRS header "
+                + END_USER_ORGANISATION
+                + " names ODS code "
+                + identifier.path("value").asText("")
+                + ", but this partner is "
+                + caller.odsCode()
+                + ": a partner sends messages for its own organisation only",
+            null);
+      }
     }
   }
 

@@ -48,6 +48,7 @@ class TaskChangeNotifications {
   private final FhirContext fhirContext;
   private final CarePlanSubscribers carePlanSubscribers;
   private final TaskParties tasks;
+  private final SubscriberOrganisation subscribers;
 
   TaskChangeNotifications(
       IInterceptorService storageInterceptors,
@@ -56,7 +57,8 @@ class TaskChangeNotifications {
       Deliveries deliveries,
       FhirContext fhirContext,
       CarePlanSubscribers carePlanSubscribers,
-      TaskParties tasks) {
+      TaskParties tasks,
+      SubscriberOrganisation subscribers) {
     this.storageInterceptors = storageInterceptors;
     this.daoRegistry = daoRegistry;
     this.matcher = matcher;
@@ -64,6 +66,7 @@ class TaskChangeNotifications {
     this.fhirContext = fhirContext;
     this.carePlanSubscribers = carePlanSubscribers;
     this.tasks = tasks;
+    this.subscribers = subscribers;
   }
 
   @PostConstruct
@@ -88,6 +91,16 @@ class TaskChangeNotifications {
   private boolean mayNotify(Subscription subscription, Task task) {
     return SubscriberOrganisation.of(subscription)
         .map(ods -> tasks.involves(task, ods))
+        .orElse(true);
+  }
+
+  /**
+   * A partner's endpoint is asked about again when sending: its organisation's directory Endpoints
+   * may have changed since it subscribed.
+   */
+  private boolean stillReceivesAt(Subscription subscription) {
+    return SubscriberOrganisation.of(subscription)
+        .map(ods -> subscribers.receivesAt(ods, subscription.getChannel().getEndpoint()))
         .orElse(true);
   }
 
@@ -118,6 +131,7 @@ class TaskChangeNotifications {
       InMemoryMatchResult match =
           matcher.match(subscription.getCriteria(), changed, new SystemRequestDetails());
       if (match.matched()
+          && stillReceivesAt(subscription)
           && (changed instanceof CarePlan plan
               ? carePlanSubscribers.mayNotify(subscription, plan)
               : mayNotify(subscription, (Task) changed))) {

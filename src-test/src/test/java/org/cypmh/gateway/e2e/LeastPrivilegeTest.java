@@ -189,6 +189,31 @@ class LeastPrivilegeTest {
           .isEqualTo(MessageHeader.ResponseType.OK);
     }
 
+    @Test
+    void aPartnerCannotSendAMessageAsAnotherOrganisation() {
+      ServiceRequest referral = TestReferrals.eatingDisorderReferral("Restrictive eating");
+      referral.getRequester().setIdentifier(new Identifier().setSystem(ODS).setValue("RZZ"));
+      Identifier identifier = referral.getIdentifierFirstRep();
+
+      HttpResponse<String> refused =
+          sendMessage(referrer, "RZZ", TestMessages.referral(NhsNumbers.next(), referral, "new"));
+
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+      assertThat(GatewayClient.barsCode(refused)).isEqualTo("REC_FORBIDDEN");
+      assertThat(
+              bundle(
+                      send(
+                          admin,
+                          get(
+                              partners.https(
+                                  "/fhir/ServiceRequest?identifier="
+                                      + identifier.getSystem()
+                                      + "%7C"
+                                      + identifier.getValue()))))
+                  .getEntry())
+          .isEmpty();
+    }
+
     private HttpResponse<String> answer(
         HttpClient client, String ods, Referral referral, Task.TaskStatus status, String text) {
       ServiceRequest stored = read(admin, referral.serviceRequest(), ServiceRequest.class);
