@@ -26,11 +26,13 @@ final class GatewayProcess implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final int mtlsPort;
   private Duration startUp;
 
-  private GatewayProcess(Process process, int port) {
+  private GatewayProcess(Process process, int port, int mtlsPort) {
     this.process = process;
     this.port = port;
+    this.mtlsPort = mtlsPort;
   }
 
   static GatewayProcess start(Path dataDir, Path log, String... settings) throws IOException {
@@ -43,11 +45,28 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess start(Path dataDir, Path log, List<String> jvmOptions, String... settings)
       throws IOException {
+    return start(dataDir, log, jvmOptions, false, settings);
+  }
+
+  /**
+   * Starts the gateway as {@code gateway/bin/run.sh} does on the embedded default: enforced mode,
+   * demo credentials generated under {@code <dataDir>/pki}, the mutual-TLS port on a free port
+   * ({@link #mtlsPort()}).
+   */
+  static GatewayProcess startEnforced(Path dataDir, Path log, String... settings)
+      throws IOException {
+    return start(dataDir, log, List.of(), true, settings);
+  }
+
+  private static GatewayProcess start(
+      Path dataDir, Path log, List<String> jvmOptions, boolean enforced, String... settings)
+      throws IOException {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(
           "Build the gateway first (mvn package): " + JAR + " is missing");
     }
     int port = freePort();
+    int mtlsPort = enforced ? freePort() : -1;
     List<String> command =
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
@@ -57,10 +76,14 @@ final class GatewayProcess implements AutoCloseable {
             "-jar",
             JAR.toString(),
             "--server.port=" + port,
-            "--gateway.storage.data-dir=" + dataDir.toAbsolutePath(),
-            // The callers name the partner with the ODS header (trusted-header mode).
-            "--gateway.security.mode=trusted-header",
-            "--gateway.security.mtls.enabled=false"));
+            "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
+    if (enforced) {
+      command.add("--gateway.security.mtls.port=" + mtlsPort);
+    } else {
+      // The callers name the partner with the ODS header (trusted-header mode).
+      command.add("--gateway.security.mode=trusted-header");
+      command.add("--gateway.security.mtls.enabled=false");
+    }
     for (String setting : settings) {
       command.add("--" + setting);
     }
@@ -70,7 +93,7 @@ final class GatewayProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     long launched = System.nanoTime();
-    GatewayProcess gateway = new GatewayProcess(process, port);
+    GatewayProcess gateway = new GatewayProcess(process, port, mtlsPort);
     try {
       gateway.awaitReady();
     } catch (RuntimeException e) {
@@ -84,6 +107,11 @@ final class GatewayProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The mutual-TLS port of an enforced gateway ({@link #startEnforced}); -1 otherwise. */
+  int mtlsPort() {
+    return mtlsPort;
   }
 
   /** Operating-system process id, e.g. to read its memory from {@code /proc}. */
