@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README walk-through, run verbatim: every shell block of README.md fenced as {@code ```sh
@@ -52,8 +52,11 @@ class ReadmeWalkthroughTest {
           "access-token");
 
   @Test
-  void everyWalkthroughCommandOfTheReadmeWorksVerbatimOnAFreshGateway(@TempDir Path work)
-      throws Exception {
+  void everyWalkthroughCommandOfTheReadmeWorksVerbatimOnAFreshGateway() throws Exception {
+    // Kept after the run (gateway.log, the script), under target/.
+    Path work =
+        Files.createDirectories(
+            Path.of("target", "readme-walkthrough", UUID.randomUUID().toString()).toAbsolutePath());
     Map<String, String> blocks = walkthroughBlocks();
     assertThat(blocks.keySet())
         .as("the README's walk-through steps, in order")
