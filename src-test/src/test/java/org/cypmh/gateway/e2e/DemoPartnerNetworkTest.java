@@ -162,6 +162,21 @@ class DemoPartnerNetworkTest {
   }
 
   @Test
+  void aServiceSetToRejectAnswersRejectedWithAReason() {
+    assertThat(behave(CRISIS, "reject")).isEqualTo("reject");
+    String serviceRequest =
+        postReferral(TestReferrals.eatingDisorderReferral("Refusing fluids since yesterday"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(task(serviceRequest).getStatus()).isEqualTo(Task.TaskStatus.REJECTED));
+    assertThat(task(serviceRequest).getBusinessStatus().getText())
+        .endsWith("rejected: the referral does not meet our criteria (demo)");
+    assertThat(delivery(serviceRequest, CRISIS).status()).isEqualTo("DELIVERED");
+  }
+
+  @Test
   void partnersCannotSteerTheDemoNetwork() {
     HttpResponse<String> refused =
         PartnerClients.send(
