@@ -144,7 +144,18 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
 
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
   private final Map<String, Deque<Received>> received = new ConcurrentHashMap<>();
-  private final Set<String> answered = ConcurrentHashMap.newKeySet();
+
+  /** Referrals already answered, per service (the newest 10,000): an update is not re-answered. */
+  private final Set<String> answered =
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > 10_000;
+                }
+              }));
+
   private final Map<String, HttpClient> answeringClients = new ConcurrentHashMap<>();
 
   private HttpsServer server;
