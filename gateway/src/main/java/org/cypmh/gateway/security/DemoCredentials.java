@@ -45,7 +45,45 @@ public class DemoCredentials {
               "Y99901",
               PartnerRole.PARTNER,
               List.of("system/CarePlan.rs", "system/Subscription.crus", "system/Patient.rs")),
-          new DemoPartner("demo-admin", "X26", PartnerRole.ADMIN, List.of("system/*.cruds")));
+          new DemoPartner("demo-admin", "X26", PartnerRole.ADMIN, List.of("system/*.cruds")),
+          // The simulated receiving services of the demo partner network (org.cypmh.gateway.demo):
+          // each answers the referrals delivered to it with a BaRS servicerequest-response.
+          receivingService("demo-camhs", "RZZ"),
+          receivingService("demo-first-steps", "8ZZ02"),
+          receivingService("demo-mhst", "8ZZ03"),
+          receivingService("demo-adult-trust", "RZY"));
+
+  private static DemoPartner receivingService(String clientId, String odsCode) {
+    return new DemoPartner(
+        clientId,
+        odsCode,
+        PartnerRole.PARTNER,
+        List.of("system/ServiceRequest.c", "system/Task.rus"));
+  }
+
+  /** The demo partner of an organisation (ODS code) that may answer referrals, if any. */
+  public java.util.Optional<String> answeringClientId(String odsCode) {
+    return PARTNERS.stream()
+        .filter(p -> p.odsCode().equalsIgnoreCase(odsCode))
+        .filter(p -> p.scopes().contains("system/ServiceRequest.c"))
+        .map(DemoPartner::clientId)
+        .findFirst();
+  }
+
+  /** The PKCS#12 client certificate of a demo partner (password {@code changeit}). */
+  public Path certificateOf(String clientId) {
+    return certificate(clientId);
+  }
+
+  /** The dev CA. */
+  public CertificateAuthority authority() {
+    return authority;
+  }
+
+  /** The password of every demo partner's PKCS#12 file. */
+  public static char[] password() {
+    return PASSWORD.toCharArray();
+  }
 
   private final SecurityProperties properties;
   private final CertificateAuthority authority;
@@ -59,13 +97,23 @@ public class DemoCredentials {
     return properties.demo();
   }
 
-  /** Makes the dev CA and demo credentials if demo is on and they are missing. */
-  synchronized void ensureGenerated() {
-    if (!properties.demo() || authority.exists()) {
+  /**
+   * Makes the dev CA and demo credentials if demo is on and they are missing; a demo partner added
+   * since the CA was made gets its credentials on the next start.
+   */
+  public synchronized void ensureGenerated() {
+    if (!properties.demo()) {
       return;
     }
-    authority.init();
+    boolean created = false;
+    if (!authority.exists()) {
+      authority.init();
+      created = true;
+    }
     for (DemoPartner partner : PARTNERS) {
+      if (Files.exists(certificate(partner.clientId())) && Files.exists(jwks(partner.clientId()))) {
+        continue;
+      }
       authority.issue(
           partner.clientId(),
           partner.odsCode(),
@@ -73,6 +121,12 @@ public class DemoCredentials {
           PASSWORD.toCharArray(),
           Duration.ofDays(365));
       ClientAssertion.newClientKey(clientKey(partner.clientId()), jwks(partner.clientId()));
+      if (!created) {
+        log.info("Generated demo partner credentials for {}", partner.clientId());
+      }
+    }
+    if (!created) {
+      return;
     }
     log.info(
         "Generated the dev CA and demo partner credentials in {} (embedded default; not for"

@@ -4,15 +4,16 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
  * The {@code prod} profile refuses to start with anything that is only fit for a demo: demo
- * credentials, a partner registered with a demo client id, trusted-header mode, the mutual-TLS port
- * off, the dev CA's server certificate, plain HTTP on the main port, or no token signing keystore
- * of its own (one generated at start would differ from node to node).
+ * credentials, the demo partner network, a partner registered with a demo client id, trusted-header
+ * mode, the mutual-TLS port off, the dev CA's server certificate, plain HTTP on the main port, or
+ * no token signing keystore of its own (one generated at start would differ from node to node).
  */
 @Component
 @Profile("prod")
@@ -21,12 +22,17 @@ class ProductionGuard implements InitializingBean {
   private final SecurityProperties properties;
   private final PartnerRegistry registry;
   private final ServerProperties server;
+  private final boolean demoPartners;
 
   ProductionGuard(
-      SecurityProperties properties, PartnerRegistry registry, ServerProperties server) {
+      SecurityProperties properties,
+      PartnerRegistry registry,
+      ServerProperties server,
+      @Value("${gateway.demo-partners.enabled:false}") boolean demoPartners) {
     this.properties = properties;
     this.registry = registry;
     this.server = server;
+    this.demoPartners = demoPartners;
   }
 
   @Override
@@ -34,6 +40,10 @@ class ProductionGuard implements InitializingBean {
     List<String> problems = new ArrayList<>();
     if (properties.demo()) {
       problems.add("gateway.security.demo must be false (demo credentials)");
+    }
+    if (demoPartners) {
+      problems.add(
+          "gateway.demo-partners.enabled must be false (the simulated demo partner network)");
     }
     if (registry.configuredClientIds().stream()
         .anyMatch(clientId -> clientId.startsWith("demo-"))) {

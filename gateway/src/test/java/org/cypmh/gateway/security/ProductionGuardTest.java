@@ -32,6 +32,22 @@ class ProductionGuardTest {
   }
 
   @Test
+  void theDemoPartnerNetworkIsRefused() throws Exception {
+    SecurityProperties production =
+        properties(SecurityProperties.Mode.ENFORCED, false, dir.resolve("tls.p12"));
+    java.nio.file.Files.createFile(dir.resolve("token-signing.p12"));
+    PartnerRegistry registry =
+        new PartnerRegistry(
+            production, new DemoCredentials(production), new ObjectMapper(), Clock.systemUTC());
+
+    assertThatThrownBy(
+            () -> new ProductionGuard(production, registry, https(), true).afterPropertiesSet())
+        .hasMessage(
+            "The prod profile refuses to start: gateway.demo-partners.enabled must be false (the"
+                + " simulated demo partner network)");
+  }
+
+  @Test
   void trustedHeaderModeIsRefused() {
     SecurityProperties trusted =
         properties(SecurityProperties.Mode.TRUSTED_HEADER, false, dir.resolve("tls.p12"));
@@ -83,7 +99,7 @@ class ProductionGuardTest {
     PartnerRegistry registry =
         new PartnerRegistry(
             properties, new DemoCredentials(properties), new ObjectMapper(), Clock.systemUTC());
-    return new ProductionGuard(properties, registry, server);
+    return new ProductionGuard(properties, registry, server, false);
   }
 
   private static ServerProperties https() {
