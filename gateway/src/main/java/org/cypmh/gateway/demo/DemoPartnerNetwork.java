@@ -308,6 +308,7 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
         return;
       }
       if (behaviour == Behaviour.SLOW) {
+        // A slow partner: answers only after the gateway has stopped waiting for it.
         Thread.sleep(routes.delivery().responseTimeout().plusSeconds(2).toMillis());
       }
       keep(
@@ -425,45 +426,27 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
     }
     Patient patient = patientOf((Bundle) delivered, referral);
     long delay = Math.max(0, properties.answerDelay().toMillis());
+    Answerer answerer =
+        (status, text, after) ->
+            answers.schedule(
+                () -> answer(service, ods, clientId.get(), referral, patient, status, text),
+                after,
+                TimeUnit.MILLISECONDS);
     if (behaviour == Behaviour.REJECT) {
-      answers.schedule(
-          () ->
-              answer(
-                  service,
-                  ods,
-                  clientId.get(),
-                  referral,
-                  patient,
-                  Task.TaskStatus.REJECTED,
-                  "rejected: the referral does not meet our criteria (demo)"),
-          delay,
-          TimeUnit.MILLISECONDS);
+      answerer.later(
+          Task.TaskStatus.REJECTED,
+          "rejected: the referral does not meet our criteria (demo)",
+          delay);
       return;
     }
-    answers.schedule(
-        () ->
-            answer(
-                service,
-                ods,
-                clientId.get(),
-                referral,
-                patient,
-                Task.TaskStatus.ACCEPTED,
-                "accepted: triage booked (demo)"),
-        delay,
-        TimeUnit.MILLISECONDS);
-    answers.schedule(
-        () ->
-            answer(
-                service,
-                ods,
-                clientId.get(),
-                referral,
-                patient,
-                Task.TaskStatus.INPROGRESS,
-                "in progress: first appointment offered (demo)"),
-        2 * delay,
-        TimeUnit.MILLISECONDS);
+    answerer.later(Task.TaskStatus.ACCEPTED, "accepted: triage booked (demo)", delay);
+    answerer.later(
+        Task.TaskStatus.INPROGRESS, "in progress: first appointment offered (demo)", 2 * delay);
+  }
+
+  /** One answer of a simulated service, sent after a delay. */
+  private interface Answerer {
+    void later(Task.TaskStatus status, String businessStatus, long afterMillis);
   }
 
   private static Patient patientOf(Bundle delivered, ServiceRequest referral) {

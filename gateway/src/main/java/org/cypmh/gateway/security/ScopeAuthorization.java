@@ -6,6 +6,9 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleConditional;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleFinished;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
@@ -121,51 +124,19 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
     built.addAll(
         rule(rules -> rules.allow().transaction().withAnyOperation().andApplyNormalRules()));
     for (SmartScope scope : scopes) {
-      String type = scope.resourceType();
-      boolean all = scope.allTypes();
       if (scope.create()) {
-        built.addAll(
-            rule(
-                rules ->
-                    all
-                        ? rules.allow().create().allResources().withAnyId()
-                        : rules.allow().create().resourcesOfType(type).withAnyId()));
-        built.addAll(
-            rule(
-                rules ->
-                    all
-                        ? rules.allow().createConditional().allResources()
-                        : rules.allow().createConditional().resourcesOfType(type)));
+        built.addAll(op(scope, IAuthRuleBuilderRule::create));
+        built.addAll(conditional(scope, IAuthRuleBuilderRule::createConditional));
       }
       if (scope.read() || scope.search()) {
-        built.addAll(
-            rule(
-                rules ->
-                    all
-                        ? rules.allow().read().allResources().withAnyId()
-                        : rules.allow().read().resourcesOfType(type).withAnyId()));
+        built.addAll(op(scope, IAuthRuleBuilderRule::read));
       }
       if (scope.update()) {
-        built.addAll(
-            rule(
-                rules ->
-                    all
-                        ? rules.allow().write().allResources().withAnyId()
-                        : rules.allow().write().resourcesOfType(type).withAnyId()));
-        built.addAll(
-            rule(
-                rules ->
-                    all
-                        ? rules.allow().updateConditional().allResources()
-                        : rules.allow().updateConditional().resourcesOfType(type)));
+        built.addAll(op(scope, IAuthRuleBuilderRule::write));
+        built.addAll(conditional(scope, IAuthRuleBuilderRule::updateConditional));
       }
       if (scope.delete()) {
-        built.addAll(
-            rule(
-                rules ->
-                    all
-                        ? rules.allow().delete().allResources().withAnyId()
-                        : rules.allow().delete().resourcesOfType(type).withAnyId()));
+        built.addAll(op(scope, IAuthRuleBuilderRule::delete));
       }
     }
     List<IAuthRule> operations = new ArrayList<>();
@@ -259,6 +230,29 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
    * field, so on a shared builder a {@code u} after a {@code c} quietly became a second create rule
    * and updates were refused; one builder per rule keeps each rule what it says.
    */
+  /** An interaction on the scope's resource type (or every type for {@code *}), any id. */
+  private static List<IAuthRule> op(
+      SmartScope scope, Function<IAuthRuleBuilderRule, ? extends IAuthRuleBuilderRuleOp> kind) {
+    return rule(
+        rules -> {
+          IAuthRuleBuilderRuleOp op = kind.apply(rules.allow());
+          return (scope.allTypes() ? op.allResources() : op.resourcesOfType(scope.resourceType()))
+              .withAnyId();
+        });
+  }
+
+  /** A conditional create or update on the scope's resource type (or every type). */
+  private static List<IAuthRule> conditional(
+      SmartScope scope, Function<IAuthRuleBuilderRule, IAuthRuleBuilderRuleConditional> kind) {
+    return rule(
+        rules -> {
+          IAuthRuleBuilderRuleConditional conditional = kind.apply(rules.allow());
+          return scope.allTypes()
+              ? conditional.allResources()
+              : conditional.resourcesOfType(scope.resourceType());
+        });
+  }
+
   private static List<IAuthRule> rule(Function<IAuthRuleBuilder, IAuthRuleFinished> make) {
     return make.apply(new RuleBuilder()).build();
   }
