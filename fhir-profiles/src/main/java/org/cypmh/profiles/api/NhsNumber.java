@@ -1,7 +1,7 @@
 package org.cypmh.profiles.api;
 
 /** The NHS number format and modulus 11 check digit (NHS Data Dictionary, "NHS NUMBER"). */
-final class NhsNumber {
+public final class NhsNumber {
 
   private NhsNumber() {}
 
@@ -12,6 +12,20 @@ final class NhsNumber {
     WRONG_FORMAT,
     /** Ten digits, but the tenth is not the modulus 11 check digit of the first nine. */
     WRONG_CHECK_DIGIT
+  }
+
+  /**
+   * The NHS number made of these nine digits and their check digit, or empty when no valid NHS
+   * number starts with them (the check digit would be 10). Used for test and demo numbers.
+   */
+  public static java.util.Optional<String> withCheckDigit(String nineDigits) {
+    for (int digit = 0; digit <= 9; digit++) {
+      String candidate = nineDigits + digit;
+      if (check(candidate) == Check.VALID) {
+        return java.util.Optional.of(candidate);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   static Check check(String value) {

@@ -44,21 +44,29 @@ public class DemoCredentials {
               "demo-gp",
               "Y99901",
               PartnerRole.PARTNER,
-              List.of("system/CarePlan.rs", "system/Subscription.crus", "system/Patient.rs")),
+              List.of(
+                  // Pulls and subscribes to its patients' transition plans; refers (the guided
+                  // demo's GP referrals) and records a young person's consent it witnessed.
+                  "system/CarePlan.rs",
+                  "system/Subscription.crus",
+                  "system/Patient.crus",
+                  "system/ServiceRequest.crus",
+                  "system/Task.rs",
+                  "system/Consent.c")),
           new DemoPartner("demo-admin", "X26", PartnerRole.ADMIN, List.of("system/*.cruds")),
           // The simulated receiving services of the demo partner network (org.cypmh.gateway.demo):
           // each answers the referrals delivered to it with a BaRS servicerequest-response.
-          receivingService("demo-camhs", "RZZ"),
-          receivingService("demo-first-steps", "8ZZ02"),
+          // CAMHS also writes transition care plans; the charity records brief interventions.
+          receivingService("demo-camhs", "RZZ", "system/CarePlan.crus", "system/Patient.rs"),
+          receivingService("demo-first-steps", "8ZZ02", "system/Procedure.cru"),
           receivingService("demo-mhst", "8ZZ03"),
           receivingService("demo-adult-trust", "RZY"));
 
-  private static DemoPartner receivingService(String clientId, String odsCode) {
-    return new DemoPartner(
-        clientId,
-        odsCode,
-        PartnerRole.PARTNER,
-        List.of("system/ServiceRequest.c", "system/Task.rus"));
+  private static DemoPartner receivingService(String clientId, String odsCode, String... more) {
+    List<String> scopes =
+        new java.util.ArrayList<>(List.of("system/ServiceRequest.c", "system/Task.rus"));
+    scopes.addAll(List.of(more));
+    return new DemoPartner(clientId, odsCode, PartnerRole.PARTNER, List.copyOf(scopes));
   }
 
   /** The demo partner of an organisation (ODS code) that may answer referrals, if any. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.cypmh.gateway.demo.story.GuidedDemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,16 +14,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The gateway's command line, in the gateway jar ({@code java -jar gateway-exec.jar <command>}):
- * the partner PKI ({@code pki init-ca | issue | list | revoke}) and {@code client-assertion}, which
- * prints a signed JWT client assertion for a token request. Runs without starting the gateway.
+ * the partner PKI ({@code pki init-ca | issue | list | revoke}), {@code client-assertion}, which
+ * prints a signed JWT client assertion for a token request, and {@code demo}, the guided demo
+ * against a running gateway. Runs without starting the gateway.
  */
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    subcommands = {GatewayCli.Pki.class, GatewayCli.Assertion.class})
+    subcommands = {GatewayCli.Pki.class, GatewayCli.Assertion.class, GuidedDemoCommand.class})
 public final class GatewayCli {
 
-  private static final Set<String> COMMANDS = Set.of("pki", "client-assertion");
+  private static final Set<String> COMMANDS = Set.of("pki", "client-assertion", "demo");
 
   public static boolean handles(String[] args) {
     return args.length > 0 && COMMANDS.contains(args[0]);

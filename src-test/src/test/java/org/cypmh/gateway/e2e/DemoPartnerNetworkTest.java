@@ -34,8 +34,8 @@ import org.springframework.test.context.TestPropertySource;
  * The embedded default's demo partner network, end to end over mutual TLS: a referral posted by the
  * demo VCSE partner is delivered to the simulated CAMHS crisis team, which keeps what it received
  * and answers as the demo CAMHS trust (RZZ) with BaRS responses; a service switched to down makes
- * the delivery retry, and back to accept it is delivered. Its own context: the network is off in
- * every other test (their partners are WireMock).
+ * the delivery retry, a slow one makes the gateway stop waiting and retry, and back to accept it is
+ * delivered. Its own context: the network is off in every other test (their partners are WireMock).
  */
 @SpringBootTest(
     classes = GatewayApplication.class,
@@ -162,6 +162,30 @@ class DemoPartnerNetworkTest {
   }
 
   @Test
+  void aSlowServiceMakesTheGatewayStopWaitingAndRetryThenItIsDelivered() {
+    assertThat(behave(CRISIS, "slow")).isEqualTo("slow");
+    String serviceRequest =
+        postReferral(TestReferrals.eatingDisorderReferral("Dizzy and not eating since Monday"));
+
+    // Slow answers only after the gateway's response timeout (3 s here): an attempt without an
+    // HTTP status, its outcome the timeout, and the delivery still pending for a retry.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(outcomes(serviceRequest, CRISIS))
+                    .anySatisfy(outcome -> assertThat(outcome).containsIgnoringCase("timed out")));
+    assertThat(delivery(serviceRequest, CRISIS).statuses()).doesNotContain(200);
+
+    behave(CRISIS, "accept");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(delivery(serviceRequest, CRISIS).status()).isEqualTo("DELIVERED"));
+  }
+
+  @Test
   void aServiceSetToRejectAnswersRejectedWithAReason() {
     assertThat(behave(CRISIS, "reject")).isEqualTo("reject");
     String serviceRequest =
@@ -266,6 +290,20 @@ class DemoPartnerNetworkTest {
             .filter(Objects::nonNull)
             .toList();
     return new Delivery(part(found, "status"), statuses);
+  }
+
+  /** The outcome of each attempt to deliver this referral to the service, in order. */
+  private List<String> outcomes(String serviceRequest, String service) {
+    HttpResponse<String> response =
+        PartnerClients.send(
+            admin,
+            PartnerClients.get(partners.https("/fhir/$deliveries?referral=" + serviceRequest)));
+    return PartnerClients.parse(Parameters.class, response).getParameter().stream()
+        .filter(d -> service.equals(part(d, "serviceId")))
+        .flatMap(d -> d.getPart().stream())
+        .filter(p -> p.getName().equals("attempt"))
+        .map(attempt -> part(attempt, "outcome"))
+        .toList();
   }
 
   private static String part(ParametersParameterComponent parameter, String name) {

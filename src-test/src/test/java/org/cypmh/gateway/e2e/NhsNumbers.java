@@ -1,7 +1,9 @@
 package org.cypmh.gateway.e2e;
 
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.cypmh.profiles.api.NhsNumber;
 
 /**
  * Valid (modulus 11) NHS numbers for fixtures; each call gives a different young person. Numbers
@@ -23,20 +25,11 @@ final class NhsNumbers {
   static String next() {
     while (true) {
       String nineDigits = Integer.toString(PREFIX + Math.floorMod(NEXT.getAndIncrement(), RANGE));
-      int checkDigit = checkDigit(nineDigits);
-      // A remainder giving 10 has no check digit: that number is never issued.
-      if (checkDigit < 10) {
-        return nineDigits + checkDigit;
+      // Some nine digits have no check digit: no NHS number starts with them.
+      Optional<String> number = NhsNumber.withCheckDigit(nineDigits);
+      if (number.isPresent()) {
+        return number.get();
       }
     }
-  }
-
-  private static int checkDigit(CharSequence nineDigits) {
-    int sum = 0;
-    for (int i = 0; i < 9; i++) {
-      sum += (nineDigits.charAt(i) - '0') * (10 - i);
-    }
-    int check = 11 - (sum % 11);
-    return check == 11 ? 0 : check;
   }
 }

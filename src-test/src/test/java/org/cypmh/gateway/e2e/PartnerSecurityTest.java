@@ -182,7 +182,7 @@ class PartnerSecurityTest {
   }
 
   @Test
-  void gpReadsCarePlansButCannotCreateAReferral() throws Exception {
+  void gpReadsCarePlansButCannotDeleteAReferral() throws Exception {
     HttpResponse<String> carePlans =
         send(
             gp,
@@ -192,19 +192,13 @@ class PartnerSecurityTest {
                         + NhsNumbers.next())));
     assertThat(carePlans.statusCode()).isEqualTo(200);
 
-    HttpResponse<String> referral =
-        send(
-            gp,
-            HttpRequest.newBuilder(URI.create(https("/fhir/ServiceRequest")))
-                .header("Content-Type", FHIR_JSON)
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        GatewayClient.FHIR
-                            .newJsonParser()
-                            .encodeResourceToString(
-                                TestReferrals.eatingDisorderReferral("GP referral")))));
-    assertThat(referral.statusCode()).isEqualTo(403);
-    assertThat(issue(referral).getCode()).isEqualTo(IssueType.FORBIDDEN);
+    // The demo GP refers (system/ServiceRequest.crus) but holds no delete scope.
+    HttpResponse<String> posted = postReferral(vcse, https("/fhir"), null);
+    assertThat(posted.statusCode()).isEqualTo(200);
+    HttpResponse<String> deleted =
+        send(gp, HttpRequest.newBuilder(URI.create(https("/fhir/" + referralOf(posted)))).DELETE());
+    assertThat(deleted.statusCode()).isEqualTo(403);
+    assertThat(issue(deleted).getCode()).isEqualTo(IssueType.FORBIDDEN);
   }
 
   @Test
