@@ -3,6 +3,10 @@ package org.cypmh.gateway.fhir;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.Identifier;
@@ -29,31 +33,43 @@ public class OrganisationReferences {
   }
 
   public boolean names(Reference reference, String ods) {
-    if (reference == null || reference.isEmpty() || ods == null) {
-      return false;
+    return ods != null && organisationsOf(reference).contains(ods.toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * The ODS codes (upper case) of the organisations a reference names; empty when it names none the
+   * gateway can tell (a practitioner, a school by URN, a display only, a record not held).
+   */
+  public Set<String> organisationsOf(Reference reference) {
+    if (reference == null || reference.isEmpty()) {
+      return Set.of();
     }
-    if (isOds(reference.getIdentifier(), ods)) {
-      return true;
+    if (isOds(reference.getIdentifier())) {
+      return Set.of(reference.getIdentifier().getValue().toUpperCase(Locale.ROOT));
     }
     IIdType target = reference.getReferenceElement();
     if (target.getResourceType() == null || !target.hasIdPart() || target.isAbsolute()) {
-      return false;
+      return Set.of();
     }
     try {
       return switch (target.getResourceType()) {
-        case "Organization" -> organisationIs(target, ods);
-        case "HealthcareService" -> names(((HealthcareService) read(target)).getProvidedBy(), ods);
-        case "PractitionerRole" -> names(((PractitionerRole) read(target)).getOrganization(), ods);
-        default -> false;
+        case "Organization" -> odsCodes(((Organization) read(target)).getIdentifier());
+        case "HealthcareService" ->
+            organisationsOf(((HealthcareService) read(target)).getProvidedBy());
+        case "PractitionerRole" ->
+            organisationsOf(((PractitionerRole) read(target)).getOrganization());
+        default -> Set.of();
       };
     } catch (BaseServerResponseException e) {
-      return false;
+      return Set.of();
     }
   }
 
-  private boolean organisationIs(IIdType id, String ods) {
-    Organization organisation = (Organization) read(id);
-    return organisation.getIdentifier().stream().anyMatch(identifier -> isOds(identifier, ods));
+  private static Set<String> odsCodes(List<Identifier> identifiers) {
+    return identifiers.stream()
+        .filter(OrganisationReferences::isOds)
+        .map(identifier -> identifier.getValue().toUpperCase(Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private Object read(IIdType id) {
@@ -62,9 +78,7 @@ public class OrganisationReferences {
         .read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
   }
 
-  private static boolean isOds(Identifier identifier, String ods) {
-    return identifier != null
-        && ODS_SYSTEM.equals(identifier.getSystem())
-        && ods.equalsIgnoreCase(identifier.getValue());
+  private static boolean isOds(Identifier identifier) {
+    return identifier != null && ODS_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue();
   }
 }

@@ -4,6 +4,9 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.gateway.fhir.OrganisationReferences;
@@ -27,8 +30,9 @@ import org.springframework.stereotype.Component;
  * replaced:
  *
  * <ul>
- *   <li>a referral (ServiceRequest) is changed or cancelled only by the organisation that requested
- *       it, and stays its referral;
+ *   <li>a referral (ServiceRequest) is made in the sender's own name (its requester names no other
+ *       organisation), changed or cancelled only by the organisation that requested it, and stays
+ *       its referral;
  *   <li>a Task is moved on (accepted, rejected, completed) only by the service that owns it (its
  *       owner, or a service the referral was delivered to: {@link TaskParties}), and the move
  *       cannot change whose Task it is or what it is about; Tasks are never deleted by partners
@@ -54,6 +58,26 @@ class WriteOwnership implements FhirServerInterceptor {
   WriteOwnership(OrganisationReferences organisations, TaskParties tasks) {
     this.organisations = organisations;
     this.tasks = tasks;
+  }
+
+  /**
+   * A partner refers in its own name: a new referral's requester may name no organisation the
+   * gateway can tell (a practitioner, a school by URN), or the sender's own, never another's.
+   */
+  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+  public void creating(IBaseResource created, RequestDetails request) {
+    Caller caller = Caller.of(request);
+    if (!caller.isPartner() || !(created instanceof ServiceRequest referral)) {
+      return;
+    }
+    Set<String> named = organisations.organisationsOf(referral.getRequester());
+    if (!named.isEmpty() && !named.contains(caller.odsCode().toUpperCase(Locale.ROOT))) {
+      refuse(
+          "A partner refers in its own name: ServiceRequest.requester names "
+              + String.join(", ", new TreeSet<>(named))
+              + ", not the sending organisation "
+              + caller.odsCode());
+    }
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)

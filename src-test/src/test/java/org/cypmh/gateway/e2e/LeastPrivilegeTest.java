@@ -81,6 +81,37 @@ class LeastPrivilegeTest {
   class WritesAreBoundToTheirOwner {
 
     @Test
+    void aPartnerCannotReferInAnotherOrganisationsName() {
+      // vcse-b (8ZZ03) sends a referral whose requester is the demo VCSE provider (8HV48).
+      ServiceRequest referral = TestReferrals.eatingDisorderReferral("Restrictive eating");
+      Identifier identifier = referral.getIdentifierFirstRep();
+
+      HttpResponse<String> refused =
+          send(
+              referrer,
+              PartnerClients.post(
+                  partners.https("/fhir"), TestReferrals.transaction(NhsNumbers.next(), referral)));
+
+      assertForbidden(
+          refused,
+          "A partner refers in its own name: ServiceRequest.requester names 8HV48, not the"
+              + " sending organisation 8ZZ03");
+      assertThat(
+              bundle(
+                      send(
+                          admin,
+                          get(
+                              partners.https(
+                                  "/fhir/ServiceRequest?identifier="
+                                      + identifier.getSystem()
+                                      + "%7C"
+                                      + identifier.getValue()))))
+                  .getEntry())
+          .as("nothing stored")
+          .isEmpty();
+    }
+
+    @Test
     void receivingServiceCannotRewriteTheReferral() {
       Referral referral = referToCamhsCrisis();
       ServiceRequest asRead = read(camhs, referral.serviceRequest(), ServiceRequest.class);
