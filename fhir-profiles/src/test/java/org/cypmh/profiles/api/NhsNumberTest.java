@@ -33,4 +33,15 @@ class NhsNumberTest {
   void numbersNotTenDigitsAreRejectedAsWrongFormat(String value) {
     assertThat(NhsNumber.check(value)).isEqualTo(Check.WRONG_FORMAT);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9449305552", "9449310122", "9000000009", "9434765919"})
+  void aNumberIsItsFirstNineDigitsWithTheirCheckDigit(String value) {
+    assertThat(NhsNumber.withCheckDigit(value.substring(0, 9))).contains(value);
+  }
+
+  @org.junit.jupiter.api.Test
+  void nineDigitsWhoseCheckDigitWouldBeTenStartNoNhsNumber() {
+    assertThat(NhsNumber.withCheckDigit("999000000")).isEmpty();
+  }
 }

@@ -37,6 +37,9 @@ class DemoInstructions implements ApplicationListener<ApplicationReadyEvent> {
 
         Demo partner credentials (embedded default) are in {}. Try them:
 
+        # 0. The guided demo: the whole story, step by step (from the repository root)
+        GATEWAY={} PKI={} gateway/bin/demo.sh
+
         # 1. Mutual TLS: post a referral as the demo VCSE provider (ODS 8HV48)
         curl -s --cert-type P12 --cert {}/demo-vcse.p12:changeit --cacert {}/ca.pem \\
           -X POST -H 'Content-Type: application/fhir+json' \\
@@ -55,6 +58,8 @@ class DemoInstructions implements ApplicationListener<ApplicationReadyEvent> {
           -X POST -H 'Content-Type: application/fhir+json' \\
           --data @src-test/examples/first-referral.json {}/fhir
         """,
+        pki,
+        base,
         pki,
         pki,
         pki,
