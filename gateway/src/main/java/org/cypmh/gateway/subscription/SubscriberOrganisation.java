@@ -15,9 +15,11 @@ import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.gateway.fhir.Refusal;
 import org.cypmh.routes.directory.DirectoryService;
+import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
 import org.springframework.stereotype.Component;
 
@@ -30,7 +32,9 @@ import org.springframework.stereotype.Component;
  * another organisation's system) is refused with 403 {@code forbidden}: a subscription must not
  * make the gateway call where the partner says (server-side request forgery). What a stamped
  * subscription is then told of is decided when a record changes ({@link TaskChangeNotifications}).
- * The operator's subscriptions are not stamped and may name any endpoint.
+ * The client certificate the gateway presents there is the one its directory Endpoint names ({@code
+ * endpoint-credentials}), set by the gateway, never chosen by the partner. The operator's
+ * subscriptions are not stamped and may name any endpoint and credentials.
  */
 @Component
 public class SubscriberOrganisation implements FhirServerInterceptor {
@@ -92,6 +96,33 @@ public class SubscriberOrganisation implements FhirServerInterceptor {
     }
     subscription.addExtension(
         EXTENSION, new Identifier().setSystem(ODS_SYSTEM).setValue(caller.odsCode()));
+    // Which client certificate the gateway presents is the directory's to say, not the partner's:
+    // the credentials of the organisation's Endpoint at that origin, if it has any.
+    subscription
+        .getExtension()
+        .removeIf(e -> ServiceDirectory.CREDENTIALS_EXTENSION.equals(e.getUrl()));
+    credentialsFor(caller.odsCode(), endpoint)
+        .ifPresent(
+            credentials ->
+                subscription.addExtension(
+                    ServiceDirectory.CREDENTIALS_EXTENSION, new StringType(credentials)));
+  }
+
+  /** The credentials of the organisation's directory Endpoint at the endpoint's origin, if any. */
+  private Optional<String> credentialsFor(String ods, String endpoint) {
+    Optional<String> origin = httpUrl(endpoint).map(SubscriberOrganisation::origin);
+    return directoryEndpoints(ods)
+        .filter(e -> httpUrl(e.address()).map(SubscriberOrganisation::origin).equals(origin))
+        .map(PartnerEndpoint::credentials)
+        .filter(Objects::nonNull)
+        .findFirst();
+  }
+
+  private java.util.stream.Stream<PartnerEndpoint> directoryEndpoints(String ods) {
+    return recipients.byOdsCode(ods).map(Recipient::organisation).stream()
+        .flatMap(organisation -> directory.ofOrganisation(organisation).stream())
+        .map(DirectoryService::endpoint)
+        .filter(Objects::nonNull);
   }
 
   /** Whether the organisation receives at this URL (see the class comment). */
@@ -105,10 +136,7 @@ public class SubscriberOrganisation implements FhirServerInterceptor {
       return true;
     }
     String origin = origin(url.get());
-    return recipients.byOdsCode(ods).map(Recipient::organisation).stream()
-        .flatMap(organisation -> directory.ofOrganisation(organisation).stream())
-        .map(DirectoryService::endpoint)
-        .filter(Objects::nonNull)
+    return directoryEndpoints(ods)
         .map(e -> httpUrl(e.address()))
         .flatMap(Optional::stream)
         .anyMatch(registered -> origin(registered).equals(origin));

@@ -310,6 +310,31 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void theDirectoryNotThePartnerChoosesTheCertificateTheGatewayPresents() {
+      Subscription asked = taskSubscription(hook("credentials"));
+      asked
+          .getExtensionByUrl(
+              "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials")
+          .setValue(new org.hl7.fhir.r4.model.StringType("someone-elses-credentials"));
+
+      String made = created(send(referrer, post("/fhir/Subscription", asked)));
+
+      // The credentials of the organisation's directory Endpoint at that origin, set by the
+      // gateway.
+      Subscription stored = read(admin, made, Subscription.class);
+      assertThat(
+              stored.getExtension().stream()
+                  .filter(
+                      e ->
+                          e.getUrl()
+                              .equals(
+                                  "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials"))
+                  .map(e -> e.getValue().primitiveValue())
+                  .toList())
+          .containsExactly("demo-partners");
+    }
+
+    @Test
     void anEndpointThatIsNotTheSubscribersIsRefusedAndNothingIsStored() {
       for (String endpoint :
           List.of(

@@ -133,6 +133,7 @@ class ReadmeWalkthroughTest {
         .contains("held: Task/", "\"awaiting consent\"")
         .contains("withheld: 1 restricted resource")
         .contains("owner HealthcareService/camhs-transitions")
+        .contains("the referrer is told: Riverside Surgery received Task/")
         .contains("pulls Kai's plans by NHS number: 1 plan")
         .contains("SNOMED CT 1111811000000109")
         .contains("intact true");

@@ -40,6 +40,9 @@ import org.hl7.fhir.r4.model.Task;
  */
 public final class GuidedDemoStory {
 
+  /** The GP system hears of every change of the Tasks it may see: those of its referrals. */
+  private static final String TASKS_CRITERIA = "Task?status:not=draft";
+
   /** How often a step looks again for something that happens in the background. */
   private static final Duration POLL = Duration.ofMillis(500);
 
@@ -187,6 +190,41 @@ public final class GuidedDemoStory {
       }
     }
     narrator.say("simulated services: %s", String.join(", ", names));
+    String surgery =
+        services.as(Parameters.class).getParameter().stream()
+            .filter(service -> "riverside-surgery".equals(part(service, "service")))
+            .map(service -> part(service, "address"))
+            .findFirst()
+            .orElseThrow(() -> new StoryFailure("the demo network has no riverside-surgery"));
+    narrator.say("Riverside Surgery follows its referrals: %s", followTasks(surgery));
+  }
+
+  /** The GP system's Subscription to the Tasks of its referrals (made once, then reused). */
+  private String followTasks(String endpoint) {
+    Bundle own = gp.get("/fhir/Subscription?type=rest-hook").as(Bundle.class);
+    for (Bundle.BundleEntryComponent entry : own.getEntry()) {
+      org.hl7.fhir.r4.model.Subscription existing =
+          (org.hl7.fhir.r4.model.Subscription) entry.getResource();
+      if (endpoint.equals(existing.getChannel().getEndpoint())
+          && TASKS_CRITERIA.equals(existing.getCriteria())) {
+        return "Subscription/" + existing.getIdElement().getIdPart() + " (made earlier)";
+      }
+    }
+    org.hl7.fhir.r4.model.Subscription subscription = new org.hl7.fhir.r4.model.Subscription();
+    subscription.setStatus(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.REQUESTED);
+    subscription.setReason("Follow our referrals");
+    subscription.setCriteria(TASKS_CRITERIA);
+    subscription
+        .getChannel()
+        .setType(org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType.RESTHOOK)
+        .setEndpoint(endpoint)
+        .setPayload("application/fhir+json");
+    Answer made = gp.post("/fhir/Subscription", subscription);
+    if (made.status() != 201) {
+      throw new StoryFailure(
+          "the GP could not subscribe: HTTP " + made.status() + " " + made.shortBody());
+    }
+    return location(made) + " (rest-hook to " + endpoint + ")";
   }
 
   private void school() {
@@ -225,6 +263,16 @@ public final class GuidedDemoStory {
     Delivered delivered = awaitDelivered(kai, "camhs-spa");
     narrator.say("routed by rule %s, delivered to %s", delivered.route(), delivered.service());
     awaitTask(kai, t -> t.getStatus() == Task.TaskStatus.INPROGRESS, "in progress");
+    String told =
+        receivedBy(
+            "riverside-surgery",
+            "\"status\":\"in-progress\"",
+            "\"focus\":{\"reference\":\"" + kai.referral() + "\"}");
+    narrator.say(
+        "the referrer is told: Riverside Surgery received %s, in progress (rest-hook)", kai.task());
+    if (!told.contains("\"resourceType\":\"Task\"")) {
+      throw new StoryFailure("the GP's notification is not the Task");
+    }
     Parameters watch =
         operator.post("/fhir/$transition-watch", new Parameters()).as(Parameters.class);
     narrator.say(
@@ -600,8 +648,8 @@ public final class GuidedDemoStory {
         referral.task() + " " + described);
   }
 
-  /** What a simulated service received that mentions {@code marker} (the newest such payload). */
-  private String receivedBy(String service, String marker) {
+  /** What a simulated service received that mentions every marker (the newest such payload). */
+  private String receivedBy(String service, String... markers) {
     return await(
         () -> {
           Parameters received =
@@ -609,13 +657,13 @@ public final class GuidedDemoStory {
           String found = null;
           for (ParametersParameterComponent delivery : received.getParameter()) {
             String payload = part(delivery, "payload");
-            if (payload != null && payload.contains(marker)) {
+            if (payload != null && java.util.Arrays.stream(markers).allMatch(payload::contains)) {
               found = payload;
             }
           }
           return Optional.ofNullable(found);
         },
-        service + " receiving " + marker);
+        service + " receiving " + String.join(" and ", markers));
   }
 
   private <T> T await(Supplier<Optional<T>> check, String what) {
