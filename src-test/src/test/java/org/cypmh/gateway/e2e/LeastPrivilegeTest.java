@@ -96,19 +96,7 @@ class LeastPrivilegeTest {
           refused,
           "A partner refers in its own name: ServiceRequest.requester names 8HV48, not the"
               + " sending organisation 8ZZ03");
-      assertThat(
-              bundle(
-                      send(
-                          admin,
-                          get(
-                              partners.https(
-                                  "/fhir/ServiceRequest?identifier="
-                                      + identifier.getSystem()
-                                      + "%7C"
-                                      + identifier.getValue()))))
-                  .getEntry())
-          .as("nothing stored")
-          .isEmpty();
+      assertThat(referralsWith(identifier)).as("nothing stored").isEmpty();
     }
 
     @Test
@@ -231,18 +219,7 @@ class LeastPrivilegeTest {
 
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
       assertThat(GatewayClient.barsCode(refused)).isEqualTo("REC_FORBIDDEN");
-      assertThat(
-              bundle(
-                      send(
-                          admin,
-                          get(
-                              partners.https(
-                                  "/fhir/ServiceRequest?identifier="
-                                      + identifier.getSystem()
-                                      + "%7C"
-                                      + identifier.getValue()))))
-                  .getEntry())
-          .isEmpty();
+      assertThat(referralsWith(identifier)).isEmpty();
     }
 
     private HttpResponse<String> answer(
@@ -621,6 +598,20 @@ class LeastPrivilegeTest {
   private static Bundle bundle(HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return PartnerClients.bundle(response);
+  }
+
+  /** The stored referrals with this identifier, as the operator sees them. */
+  private List<Bundle.BundleEntryComponent> referralsWith(Identifier identifier) {
+    return bundle(
+            send(
+                admin,
+                get(
+                    partners.https(
+                        "/fhir/ServiceRequest?identifier="
+                            + identifier.getSystem()
+                            + "%7C"
+                            + identifier.getValue()))))
+        .getEntry();
   }
 
   private static void assertForbidden(HttpResponse<String> response, String reason) {

@@ -245,19 +245,17 @@ public final class GuidedDemoStory {
     amira = post(operator, person, payloads.referralTransaction(person, referral, mother, permit));
     Delivered delivered = awaitDelivered(amira, "mhst-leeds-west");
     narrator.say("delivered to %s (%s)", delivered.service(), delivered.consent());
-    Task task = awaitTask(amira, t -> t.getStatus() == Task.TaskStatus.INPROGRESS, "in progress");
-    narrator.say("%s: %s, \"%s\"", amira.task(), code(task), task.getBusinessStatus().getText());
+    awaitInProgress(amira);
   }
 
   private void transitionAge() {
     YoungPerson person = payloads.youngPerson("Kai", "Brown", 17, 7, "male");
     ServiceRequest referral =
-        payloads.referral(
+        payloads.gpReferral(
             "gp-transition",
             "general-camhs",
             ServiceRequestPriority.ROUTINE,
             StoryPayloads.snomed("366979004", "Depressed mood"),
-            StoryPayloads.organisation(StoryPayloads.GP_ODS, "Riverside Surgery"),
             "Low mood for three months; turns 18 in five months");
     kai = post(gp, person, payloads.referralTransaction(person, referral));
     Delivered delivered = awaitDelivered(kai, "camhs-spa");
@@ -304,12 +302,11 @@ public final class GuidedDemoStory {
   private void urgentEatingDisorder() {
     YoungPerson person = payloads.youngPerson("Sam", "Patel", 14, 5, "male");
     ServiceRequest referral =
-        payloads.referral(
+        payloads.gpReferral(
             "ed-urgent",
             "eating-disorders",
             ServiceRequestPriority.ASAP,
             StoryPayloads.snomed("56882008", "Anorexia nervosa"),
-            StoryPayloads.organisation(StoryPayloads.GP_ODS, "Riverside Surgery"),
             "Rapid weight loss over six weeks; urgent (to be seen within a week)");
     Referral sam = post(gp, person, payloads.referralTransaction(person, referral));
     Delivered delivered = awaitDelivered(sam, "camhs-eating-disorders");
@@ -320,19 +317,17 @@ public final class GuidedDemoStory {
     narrator.say(
         "delivered to %s as a BaRS message (MessageHeader servicerequest-request)",
         delivered.service());
-    Task task = awaitTask(sam, t -> t.getStatus() == Task.TaskStatus.INPROGRESS, "in progress");
-    narrator.say("%s: %s, \"%s\"", sam.task(), code(task), task.getBusinessStatus().getText());
+    awaitInProgress(sam);
   }
 
   private void routineEatingDisorder() {
     YoungPerson person = payloads.youngPerson("Lily", "Evans", 16, 3, "female");
     ServiceRequest referral =
-        payloads.referral(
+        payloads.gpReferral(
             "ed-routine",
             "eating-disorders",
             ServiceRequestPriority.ROUTINE,
             StoryPayloads.snomed("72366004", "Eating disorder"),
-            StoryPayloads.organisation(StoryPayloads.GP_ODS, "Riverside Surgery"),
             "Restrictive eating, no physical risk; would like support from First Steps ED");
     lily = post(gp, person, payloads.referralTransaction(person, referral));
     Task held =
@@ -356,8 +351,7 @@ public final class GuidedDemoStory {
     narrator.say("her GP records her consent to First Steps ED: %s", location(recorded));
     Delivered delivered = awaitDelivered(lily, "vcse-first-steps-ed");
     narrator.say("delivered to %s (%s)", delivered.service(), delivered.consent());
-    Task task = awaitTask(lily, t -> t.getStatus() == Task.TaskStatus.INPROGRESS, "in progress");
-    narrator.say("%s: %s, \"%s\"", lily.task(), code(task), task.getBusinessStatus().getText());
+    awaitInProgress(lily);
   }
 
   private void youthJustice() {
@@ -636,6 +630,13 @@ public final class GuidedDemoStory {
           return Optional.empty();
         },
         referral.referral() + " delivered to " + service);
+  }
+
+  /** Waits for the service's answer to move the referral's Task on, and says so. */
+  private void awaitInProgress(Referral referral) {
+    Task task =
+        awaitTask(referral, t -> t.getStatus() == Task.TaskStatus.INPROGRESS, "in progress");
+    narrator.say("%s: %s, \"%s\"", referral.task(), code(task), task.getBusinessStatus().getText());
   }
 
   private Task awaitTask(Referral referral, Predicate<Task> state, String described) {

@@ -142,6 +142,13 @@ final class StoryPayloads {
     return referral;
   }
 
+  /** A referral by the young people's GP practice (Riverside Surgery). */
+  ServiceRequest gpReferral(
+      String key, String pathway, ServiceRequestPriority priority, Coding reason, String text) {
+    return referral(
+        key, pathway, priority, reason, organisation(GP_ODS, "Riverside Surgery"), text);
+  }
+
   static Reference organisation(String ods, String display) {
     return new Reference()
         .setIdentifier(new Identifier().setSystem(ODS).setValue(ods))
