@@ -14,7 +14,6 @@ import org.cypmh.gateway.e2e.LoadResult.Latencies;
 import org.cypmh.gateway.e2e.LoadResult.Sample;
 import org.cypmh.gateway.e2e.PairedRounds.Comparison;
 import org.cypmh.gateway.e2e.PairedRounds.Contender;
-import org.cypmh.gateway.e2e.Workload.Kind;
 import org.cypmh.gateway.e2e.Workload.Mix;
 
 /**
@@ -111,7 +110,7 @@ public final class LoadBenchmark {
   private void runAgainstTarget() throws Exception {
     GatewayClient client = new GatewayClient(settings.target(), REQUEST_TIMEOUT);
     try (GatewayFootprint footprint = new GatewayFootprint(client, null)) {
-      Workload workload = new Workload(client, Mix.PARTNER_TRAFFIC);
+      Workload workload = new Workload(client, Mix.named(settings.mix()));
       warmUp(workload, "target");
       intake(workload, footprint, "target", false);
     }
@@ -124,7 +123,7 @@ public final class LoadBenchmark {
     Comparison bare = null;
     try (GatewayProcess full = start("full", root.resolve("full"), recording(fullJfr), List.of());
         GatewayFootprint footprint = footprint(full)) {
-      Workload workload = new Workload(client(full), Mix.PARTNER_TRAFFIC);
+      Workload workload = new Workload(client(full), Mix.named(settings.mix()));
       warmUp(workload, "full");
       if (settings.runs("intake")) {
         intake(workload, footprint, "full", true);
@@ -199,7 +198,7 @@ public final class LoadBenchmark {
     List<Double> toPartner = new ArrayList<>();
     for (Sample sample : result.samples()) {
       Long at = sample.ok() ? receivedAt.get(sample.referralIdentifier()) : null;
-      if (sample.kind() == Kind.REFERRAL && at != null) {
+      if (sample.kind().referral() && at != null) {
         toPartner.add((double) (at - sample.dueAtMillis()));
       }
     }
@@ -230,7 +229,7 @@ public final class LoadBenchmark {
       throws Exception {
     try (GatewayProcess other = start(otherName, root.resolve(otherName), jvmOptions, switches);
         GatewayFootprint footprint = footprint(other)) {
-      Workload workload = new Workload(client(other), Mix.PARTNER_TRAFFIC);
+      Workload workload = new Workload(client(other), Mix.named(settings.mix()));
       warmUp(workload, otherName);
       Contender contender = new Contender(otherName, workload, footprint, otherRoutes);
       Comparison comparison =
@@ -383,8 +382,13 @@ public final class LoadBenchmark {
     GatewayFootprint.Peaks peaks = footprint.peaks();
     Map<String, Object> more = new LinkedHashMap<>();
     if (routes) {
-      more.put("referralsAccepted", acceptedReferrals(result));
+      long accepted = acceptedReferrals(result);
+      // The backlog the phase leaves: referrals stored but not yet at a partner when load stops.
+      more.put("referralsAccepted", accepted);
+      more.put("deliveryBacklogAtEnd", accepted - PartnerDeliveries.receivedAt().size());
+      long drainStart = System.nanoTime();
       more.put("deliveredToPartners", drain(result));
+      more.put("drainSeconds", Duration.ofNanos(System.nanoTime() - drainStart).toSeconds());
     }
     report.phase(scenario, phase, gateway, result, peaks, more);
   }
@@ -400,7 +404,7 @@ public final class LoadBenchmark {
   }
 
   static long acceptedReferrals(LoadResult result) {
-    return result.samples().stream().filter(s -> s.ok() && s.kind() == Kind.REFERRAL).count();
+    return result.samples().stream().filter(s -> s.ok() && s.kind().referral()).count();
   }
 
   private GatewayProcess start(
