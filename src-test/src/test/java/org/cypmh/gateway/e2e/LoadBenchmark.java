@@ -45,6 +45,21 @@ public final class LoadBenchmark {
           "routes.enabled=false");
 
   private static final String QUIET = "logging.level.org.cypmh.gateway.requests=WARN";
+
+  /**
+   * The JVM options {@code gateway/bin/run.sh} starts the gateway with (keep them the same), so the
+   * peak RSS measured is a deployment's.
+   */
+  static final List<String> RUN_SH_JVM_OPTIONS =
+      List.of(
+          "-Xms256m",
+          "-Xmx640m",
+          "-XX:MaxMetaspaceSize=384m",
+          "-XX:ReservedCodeCacheSize=128m",
+          "-Xss512k",
+          "-XX:+UseG1GC",
+          "-XX:G1PeriodicGCInterval=30000");
+
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final double RATIO_WORTH_PROFILING = 0.8;
   // Seeding Bundles in flight at once: keeps the gateway's CPU busy while PostgreSQL commits.
@@ -415,11 +430,13 @@ public final class LoadBenchmark {
     extra.addAll(switches);
     System.out.printf(
         "starting the %s gateway%s%n", name, switches.isEmpty() ? "" : " " + switches);
+    List<String> jvm = new ArrayList<>(RUN_SH_JVM_OPTIONS);
+    jvm.addAll(jvmOptions);
     GatewayProcess process =
         GatewayProcess.start(
             dataDir,
             root.resolve(name + ".log"),
-            jvmOptions,
+            jvm,
             PartnerNetwork.processSettings(extra.toArray(String[]::new)));
     report.startedUp(name, process);
     return process;
