@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.HexFormat;
 import java.util.List;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +73,31 @@ class AuditKeysTest {
     assertThat(MerkleRoot.of(List.of(a, b, c, c))).isNotEqualTo(root);
     // A single leaf's root is not the leaf itself (leaves and nodes are hashed apart).
     assertThat(MerkleRoot.of(List.of(a))).isNotEqualTo(HexFormat.of().formatHex(a));
+  }
+
+  /**
+   * Records and seals written before keep verifying: the digest and MAC are standard SHA-256 and
+   * HMAC-SHA256 (FIPS 180-4 "abc" vector; the MAC as an independent HMAC computes it with the
+   * keystore's record key).
+   */
+  @Test
+  void recordDigestsAndMacsAreStandardSha256AndHmacSha256() throws Exception {
+    assertThat(HexFormat.of().formatHex(AuditKeys.sha256("abc".getBytes(StandardCharsets.UTF_8))))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+    Path keystore = folder.resolve("audit.p12");
+    AuditKeys keys = AuditKeys.load(new AuditProperties.Keys(keystore, "pw", true));
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      store.load(in, "pw".toCharArray());
+    }
+    byte[] recordKey = store.getKey(AuditKeys.MAC_ALIAS, "pw".toCharArray()).getEncoded();
+    HMac independent = new HMac(new SHA256Digest());
+    independent.init(new KeyParameter(recordKey));
+    independent.update(HEADER, 0, HEADER.length);
+    byte[] expected = new byte[independent.getMacSize()];
+    independent.doFinal(expected, 0);
+
+    assertThat(keys.mac(HEADER)).isEqualTo(HexFormat.of().formatHex(expected));
   }
 }

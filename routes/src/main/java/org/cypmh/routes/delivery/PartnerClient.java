@@ -272,6 +272,13 @@ class PartnerClient {
       // Retries are ours (Camel redelivery, counted and recorded), not the HTTP client's.
       http.setAutomaticRetriesDisabled(true);
       http.setFollowRedirects(false);
+      // Keep-alive: a connection that presented a client certificate carries that certificate's
+      // principal as its state, and the HTTP client reuses it only for a request with the same
+      // state, which no delivery has: every delivery paid a TLS handshake (both key agreements,
+      // a signature each way). Each endpoint URI names its credentials, so Camel keeps one pool
+      // per partner address and credentials: a pooled connection is only ever reused with the
+      // certificate it was opened with.
+      http.setConnectionStateDisabled(true);
     }
     properties
         .credentials()

@@ -154,7 +154,7 @@ final class BenchmarkReport {
 
   private static String header() {
     return String.format(
-        "%-10s %-22s %-7s %7s %7s %6s %6s %8s %8s %8s %8s %8s %7s %7s",
+        "%-10s %-22s %-7s %7s %7s %6s %6s %8s %8s %8s %8s %8s %7s %7s %8s",
         "scenario",
         "phase",
         "gw",
@@ -168,12 +168,13 @@ final class BenchmarkReport {
         "p99 ms",
         "max ms",
         "heap MB",
-        "RSS MB");
+        "RSS MB",
+        "backlog");
   }
 
   private static void printRow(PrintStream out, Phase row) {
     out.printf(
-        "%-10s %-22s %-7s %7d %7d %6d %6d %8.1f %8.0f %8.0f %8.0f %8.0f %7d %7d%n",
+        "%-10s %-22s %-7s %7d %7d %6d %6d %8.1f %8.0f %8.0f %8.0f %8.0f %7d %7d %8s%n",
         row.scenario(),
         row.phase(),
         row.gateway(),
@@ -187,6 +188,8 @@ final class BenchmarkReport {
         row.latency().p99(),
         row.latency().max(),
         row.heapPeakMb(),
-        row.rssPeakMb());
+        row.rssPeakMb(),
+        // Referrals not yet at a partner when the phase's load stopped ("-": no routing).
+        row.more().getOrDefault("deliveryBacklogAtEnd", "-"));
   }
 }

@@ -14,7 +14,6 @@ import org.cypmh.gateway.e2e.LoadResult.Latencies;
 import org.cypmh.gateway.e2e.LoadResult.Sample;
 import org.cypmh.gateway.e2e.PairedRounds.Comparison;
 import org.cypmh.gateway.e2e.PairedRounds.Contender;
-import org.cypmh.gateway.e2e.Workload.Kind;
 import org.cypmh.gateway.e2e.Workload.Mix;
 
 /**
@@ -46,6 +45,21 @@ public final class LoadBenchmark {
           "routes.enabled=false");
 
   private static final String QUIET = "logging.level.org.cypmh.gateway.requests=WARN";
+
+  /**
+   * The JVM options {@code gateway/bin/run.sh} starts the gateway with (keep them the same), so the
+   * peak RSS measured is a deployment's.
+   */
+  static final List<String> RUN_SH_JVM_OPTIONS =
+      List.of(
+          "-Xms256m",
+          "-Xmx640m",
+          "-XX:MaxMetaspaceSize=384m",
+          "-XX:ReservedCodeCacheSize=128m",
+          "-Xss512k",
+          "-XX:+UseG1GC",
+          "-XX:G1PeriodicGCInterval=30000");
+
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final double RATIO_WORTH_PROFILING = 0.8;
   // Seeding Bundles in flight at once: keeps the gateway's CPU busy while PostgreSQL commits.
@@ -111,7 +125,7 @@ public final class LoadBenchmark {
   private void runAgainstTarget() throws Exception {
     GatewayClient client = new GatewayClient(settings.target(), REQUEST_TIMEOUT);
     try (GatewayFootprint footprint = new GatewayFootprint(client, null)) {
-      Workload workload = new Workload(client, Mix.PARTNER_TRAFFIC);
+      Workload workload = new Workload(client, Mix.named(settings.mix()));
       warmUp(workload, "target");
       intake(workload, footprint, "target", false);
     }
@@ -124,7 +138,7 @@ public final class LoadBenchmark {
     Comparison bare = null;
     try (GatewayProcess full = start("full", root.resolve("full"), recording(fullJfr), List.of());
         GatewayFootprint footprint = footprint(full)) {
-      Workload workload = new Workload(client(full), Mix.PARTNER_TRAFFIC);
+      Workload workload = new Workload(client(full), Mix.named(settings.mix()));
       warmUp(workload, "full");
       if (settings.runs("intake")) {
         intake(workload, footprint, "full", true);
@@ -199,7 +213,7 @@ public final class LoadBenchmark {
     List<Double> toPartner = new ArrayList<>();
     for (Sample sample : result.samples()) {
       Long at = sample.ok() ? receivedAt.get(sample.referralIdentifier()) : null;
-      if (sample.kind() == Kind.REFERRAL && at != null) {
+      if (sample.kind().referral() && at != null) {
         toPartner.add((double) (at - sample.dueAtMillis()));
       }
     }
@@ -230,7 +244,7 @@ public final class LoadBenchmark {
       throws Exception {
     try (GatewayProcess other = start(otherName, root.resolve(otherName), jvmOptions, switches);
         GatewayFootprint footprint = footprint(other)) {
-      Workload workload = new Workload(client(other), Mix.PARTNER_TRAFFIC);
+      Workload workload = new Workload(client(other), Mix.named(settings.mix()));
       warmUp(workload, otherName);
       Contender contender = new Contender(otherName, workload, footprint, otherRoutes);
       Comparison comparison =
@@ -383,8 +397,13 @@ public final class LoadBenchmark {
     GatewayFootprint.Peaks peaks = footprint.peaks();
     Map<String, Object> more = new LinkedHashMap<>();
     if (routes) {
-      more.put("referralsAccepted", acceptedReferrals(result));
+      long accepted = acceptedReferrals(result);
+      // The backlog the phase leaves: referrals stored but not yet at a partner when load stops.
+      more.put("referralsAccepted", accepted);
+      more.put("deliveryBacklogAtEnd", accepted - PartnerDeliveries.receivedAt().size());
+      long drainStart = System.nanoTime();
       more.put("deliveredToPartners", drain(result));
+      more.put("drainSeconds", Duration.ofNanos(System.nanoTime() - drainStart).toSeconds());
     }
     report.phase(scenario, phase, gateway, result, peaks, more);
   }
@@ -400,7 +419,7 @@ public final class LoadBenchmark {
   }
 
   static long acceptedReferrals(LoadResult result) {
-    return result.samples().stream().filter(s -> s.ok() && s.kind() == Kind.REFERRAL).count();
+    return result.samples().stream().filter(s -> s.ok() && s.kind().referral()).count();
   }
 
   private GatewayProcess start(
@@ -411,11 +430,13 @@ public final class LoadBenchmark {
     extra.addAll(switches);
     System.out.printf(
         "starting the %s gateway%s%n", name, switches.isEmpty() ? "" : " " + switches);
+    List<String> jvm = new ArrayList<>(RUN_SH_JVM_OPTIONS);
+    jvm.addAll(jvmOptions);
     GatewayProcess process =
         GatewayProcess.start(
             dataDir,
             root.resolve(name + ".log"),
-            jvmOptions,
+            jvm,
             PartnerNetwork.processSettings(extra.toArray(String[]::new)));
     report.startedUp(name, process);
     return process;

@@ -32,6 +32,9 @@ import java.util.Set;
  *     reported (the GP pulls are then measured on fewer referrals, as the result says)
  * @param pullClients closed-loop GP clients pulling care plans
  * @param pullPhase length of the measured GP-pull phase
+ * @param mix the requests sent: {@code partner-traffic} (demo-pathway referrals, brief
+ *     interventions, care plans, GP pulls) or {@code wrk-script} (only the shared wrk script's
+ *     referral, {@link ScriptReferral}, to compare with plain HAPI measured by wrk)
  * @param jfr record the compared gateways with Java Flight Recorder and attribute their CPU
  * @param out the JSON result file
  */
@@ -50,6 +53,7 @@ record LoadBenchmarkSettings(
     Duration seedLimit,
     int pullClients,
     Duration pullPhase,
+    String mix,
     boolean jfr,
     Path out) {
 
@@ -70,6 +74,7 @@ record LoadBenchmarkSettings(
     DEFAULTS.put("seed-limit", "360");
     DEFAULTS.put("pull-clients", "4");
     DEFAULTS.put("pull-phase", "60");
+    DEFAULTS.put("mix", "partner-traffic");
     DEFAULTS.put("jfr", "true");
     DEFAULTS.put("out", "target/load-benchmark/result.json");
   }
@@ -101,6 +106,7 @@ record LoadBenchmarkSettings(
         seconds(values.get("seed-limit")),
         Integer.parseInt(values.get("pull-clients")),
         seconds(values.get("pull-phase")),
+        values.get("mix"),
         Boolean.parseBoolean(values.get("jfr")),
         Path.of(values.get("out")));
   }
@@ -126,6 +132,7 @@ record LoadBenchmarkSettings(
     map.put("seedLimitSeconds", seedLimit.toSeconds());
     map.put("pullClients", pullClients);
     map.put("pullPhaseSeconds", pullPhase.toSeconds());
+    map.put("mix", mix);
     map.put("jfr", jfr);
     map.put("cores", Runtime.getRuntime().availableProcessors());
     map.put("java", System.getProperty("java.version"));

@@ -3,6 +3,7 @@ package org.cypmh.gateway.e2e;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +12,9 @@ import java.util.Map;
  */
 final class PartnerDeliveries {
 
-  private static final String REFERRER_SYSTEM = "https://referrer.example.org/referrals";
+  /** The referrer identifier systems of the benchmark's referrals and of the wrk script's. */
+  private static final List<String> REFERRER_SYSTEMS =
+      List.of("https://referrer.example.org/referrals", ScriptReferral.REFERRER_SYSTEM);
 
   private PartnerDeliveries() {}
 
@@ -26,7 +29,7 @@ final class PartnerDeliveries {
     for (var event : PartnerNetwork.PARTNERS.server().getAllServeEvents()) {
       LoggedRequest request = event.getRequest();
       String body = request.getBodyAsString();
-      int at = body.indexOf(REFERRER_SYSTEM);
+      int at = referrerIdentifierAt(body);
       if (at >= 0) {
         int valueAt = body.indexOf("\"value\":\"", at) + 9;
         String identifier = body.substring(valueAt, body.indexOf('"', valueAt));
@@ -34,6 +37,11 @@ final class PartnerDeliveries {
       }
     }
     return receivedAt;
+  }
+
+  /** Where the first referrer identifier system appears in a payload, or -1. */
+  private static int referrerIdentifierAt(String body) {
+    return REFERRER_SYSTEMS.stream().mapToInt(body::indexOf).filter(at -> at >= 0).min().orElse(-1);
   }
 
   // A gateway working off a backlog can go this long between deliveries on a busy machine.

@@ -24,7 +24,14 @@ final class Workload {
     REFERRAL,
     BRIEF_INTERVENTION,
     TRANSITION_CAREPLAN,
-    GP_PULL
+    GP_PULL,
+    /** The shared wrk script's referral ({@link ScriptReferral}). */
+    SCRIPT_REFERRAL;
+
+    /** A referral transaction, which the gateway routes to a partner. */
+    boolean referral() {
+      return this == REFERRAL || this == SCRIPT_REFERRAL;
+    }
   }
 
   /** Shares out of 100 requests; what cannot be sent yet (nobody on file) becomes a referral. */
@@ -39,6 +46,20 @@ final class Workload {
                 Kind.GP_PULL, 7));
 
     static final Mix GP_PULLS = new Mix(Map.of(Kind.GP_PULL, 100));
+
+    /** Only the shared wrk script's referral, to compare with a wrk run against plain HAPI. */
+    static final Mix WRK_SCRIPT = new Mix(Map.of(Kind.SCRIPT_REFERRAL, 100));
+
+    /** The mix a benchmark setting names: {@code partner-traffic} or {@code wrk-script}. */
+    static Mix named(String name) {
+      return switch (name) {
+        case "partner-traffic" -> PARTNER_TRAFFIC;
+        case "wrk-script" -> WRK_SCRIPT;
+        default ->
+            throw new IllegalArgumentException(
+                "Unknown mix " + name + "; expected partner-traffic or wrk-script");
+      };
+    }
 
     Kind draw() {
       int ticket = ThreadLocalRandom.current().nextInt(100);
@@ -64,6 +85,9 @@ final class Workload {
 
   /** The GP practice of the demo directory, reading as a partner. */
   static final String GP_ODS = "Y99901";
+
+  /** Names the calling partner (the benchmark's gateway runs in trusted-header mode). */
+  private static final String ODS_HEADER = "NHSD-End-User-Organisation-ODS";
 
   private static final Pattern PATIENT =
       Pattern.compile("\"location\"\\s*:\\s*\"(Patient/[^/\"]+)");
@@ -104,7 +128,26 @@ final class Workload {
           inTransition.any().or(referred::any).map(this::carePlan).orElseGet(this::referral);
       case GP_PULL ->
           withCarePlan.any().or(referred::any).map(this::gpPull).orElseGet(this::referral);
+      case SCRIPT_REFERRAL -> scriptReferral();
     };
+  }
+
+  /** The wrk script's request, as its partner (the demo VCSE provider) sends it. */
+  private Operation scriptReferral() {
+    ScriptReferral referral = ScriptReferral.next();
+    return new Operation(
+        Kind.SCRIPT_REFERRAL,
+        referral.identifier(),
+        () ->
+            gateway.send(
+                gateway
+                    .request("/fhir")
+                    .header("Content-Type", "application/fhir+json")
+                    .header("Accept", "application/fhir+json")
+                    .header("Prefer", "return=minimal")
+                    .header(ODS_HEADER, ScriptReferral.REFERRER_ODS)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(referral.body()))),
+        response -> {});
   }
 
   Operation referral() {
@@ -174,7 +217,7 @@ final class Workload {
                 gateway
                     .request(search)
                     .header("Accept", "application/fhir+json")
-                    .header("NHSD-End-User-Organisation-ODS", GP_ODS)
+                    .header(ODS_HEADER, GP_ODS)
                     .GET()),
         response -> {
           if (response.body().contains("\"resourceType\":\"CarePlan\"")) {
