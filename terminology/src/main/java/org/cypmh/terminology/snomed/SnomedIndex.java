@@ -203,10 +203,10 @@ public final class SnomedIndex {
 
   /**
    * The concepts of {@code scope} whose preferred term or one synonym has every word of {@code
-   * filter} as a word prefix, in any order; best first: preferred term starting with the filter,
-   * then containing it as a phrase, then having the words anywhere, then matched on a synonym only;
-   * shorter preferred terms first within each. Without a filter, every concept of the scope in
-   * SCTID order. The total is exact.
+   * filter} as a word prefix, in any order; best first: preferred term starting with the filter's
+   * words in order ("eat dis": "Eating disorder"), then having them in order elsewhere, then
+   * anywhere, then matched on a synonym only; shorter preferred terms first within each. Without a
+   * filter, every concept of the scope in SCTID order. The total is exact.
    */
   public Expansion expand(
       ConceptSet scope, String filter, boolean activeOnly, int offset, int count) {
@@ -231,11 +231,10 @@ public final class SnomedIndex {
     for (String word : filterWords) {
       candidates.and(words.withWordStarting(word));
     }
-    String phrase = " " + String.join(" ", filterWords);
     long[] ranked = new long[candidates.cardinality()];
     int matched = 0;
     for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
-      int tier = tier(i, filterWords, phrase);
+      int tier = tier(i, filterWords);
       if (tier >= 0) {
         long length = Math.min(displays[i].length(), 0xFFFF);
         ranked[matched++] = ((long) tier << 52) | (length << 32) | i;
@@ -250,13 +249,11 @@ public final class SnomedIndex {
   }
 
   /** Rank tier of a candidate (lower is better), or -1 if no single term has every word. */
-  private int tier(int i, List<String> filterWords, String phrase) {
+  private int tier(int i, List<String> filterWords) {
     String display = normalisedDisplays[i];
-    if (display.startsWith(phrase)) {
-      return 0;
-    }
-    if (display.contains(phrase)) {
-      return 1;
+    int phrase = Terms.phrase(display, filterWords);
+    if (phrase >= 0) {
+      return phrase;
     }
     if (Terms.hasEveryWordPrefix(display, filterWords)) {
       return 2;

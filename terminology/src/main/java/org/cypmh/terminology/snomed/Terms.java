@@ -49,4 +49,33 @@ final class Terms {
     }
     return true;
   }
+
+  /**
+   * 0 if the words start consecutive words at the beginning of the normalised term ("eat dis" in
+   * "eating disorder"), 1 if they do so elsewhere, -1 if they are not consecutive there.
+   */
+  static int phrase(String normalised, List<String> words) {
+    String first = " " + words.get(0);
+    for (int p = normalised.indexOf(first); p >= 0; p = normalised.indexOf(first, p + 1)) {
+      if (consecutiveFrom(normalised, p, words)) {
+        return p == 0 ? 0 : 1;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean consecutiveFrom(String normalised, int start, List<String> words) {
+    int position = start;
+    for (int i = 0; i < words.size(); i++) {
+      if (!normalised.startsWith(" " + words.get(i), position)) {
+        return false;
+      }
+      int next = normalised.indexOf(' ', position + 1);
+      if (next < 0) {
+        return i == words.size() - 1;
+      }
+      position = next;
+    }
+    return true;
+  }
 }
