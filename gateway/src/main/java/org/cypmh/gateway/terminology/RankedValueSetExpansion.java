@@ -57,10 +57,12 @@ import org.springframework.stereotype.Component;
  *       order, ranked, exact total, paged; active concepts only unless {@code activeOnly=false}.
  * </ul>
  *
- * A filter on any other ValueSet filters HAPI's full expansion the same way; without a filter, or
- * for an inline {@code valueSet}, HAPI's own operations answer unchanged. HAPI's filter matches the
- * filter as one phrase prefix ("eating dis" but not "eat dis" or "disorder eating"), which is not
- * how people search for codes.
+ * A SNOMED CT-only ValueSet that selects by hierarchy, refset or ECL is expanded here with or
+ * without a filter (stored, by url, or inline as {@code valueSet}); a filter on any other stored
+ * ValueSet filters HAPI's full expansion the same way; everything else (no filter on a concept
+ * list, other systems inline) is HAPI's own operation, unchanged. HAPI's filter matches the filter
+ * as one phrase prefix ("eating dis" but not "eat dis" or "disorder eating"), which is not how
+ * people search for codes.
  */
 @Component
 @Primary
@@ -112,25 +114,9 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     String filterText = filter == null || filter.isEmpty() ? null : filter.getValue();
     Optional<ImplicitValueSet> implicit =
         valueSet == null && url != null ? implicit(url.getValue()) : Optional.empty();
-    if (implicit.isEmpty() && (filterText == null || valueSet != null)) {
-      return super.expand(
-          servletRequest,
-          id,
-          valueSet,
-          url,
-          valueSetVersion,
-          filter,
-          context,
-          contextDirection,
-          offset,
-          count,
-          displayLanguage,
-          includeHierarchy,
-          requestDetails);
-    }
-    Page page = page(offset, count, requestDetails);
     SnomedIndex index = edition.index();
     if (implicit.isPresent()) {
+      Page page = page(offset, count, requestDetails);
       ValueSet header = new ValueSet();
       header.setUrl(implicit.get().url());
       header.setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
@@ -141,9 +127,12 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
           index.expand(scope, filterText, page.activeOnly(), page.offset(), page.count()),
           page);
     }
-    ValueSet target = resolve(id, url, requestDetails);
-    Optional<ConceptSet> snomedScope = snomedScope(index, target);
-    if (snomedScope.isPresent()) {
+    ValueSet target =
+        valueSet != null ? (ValueSet) valueSet : resolve(id, url, requestDetails).orElse(null);
+    Optional<ConceptSet> snomedScope =
+        target == null ? Optional.empty() : snomedScope(index, target);
+    if (snomedScope.isPresent() && (filterText != null || selectsByHierarchy(target))) {
+      Page page = page(offset, count, requestDetails);
       return snomedExpansion(
           target,
           filterText,
@@ -151,7 +140,29 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
               snomedScope.get(), filterText, page.activeOnly(), page.offset(), page.count()),
           page);
     }
-    return filteredHapiExpansion(target, filterText, page);
+    if (filterText != null && target != null && valueSet == null) {
+      return filteredHapiExpansion(target, filterText, page(offset, count, requestDetails));
+    }
+    return super.expand(
+        servletRequest,
+        id,
+        valueSet,
+        url,
+        valueSetVersion,
+        filter,
+        context,
+        contextDirection,
+        offset,
+        count,
+        displayLanguage,
+        includeHierarchy,
+        requestDetails);
+  }
+
+  /** True if the compose selects by hierarchy, refset or ECL, which HAPI cannot expand from ECL. */
+  private static boolean selectsByHierarchy(ValueSet valueSet) {
+    return valueSet.getCompose().getInclude().stream().anyMatch(ConceptSetComponent::hasFilter)
+        || valueSet.getCompose().getExclude().stream().anyMatch(ConceptSetComponent::hasFilter);
   }
 
   @Override
@@ -267,19 +278,20 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     }
   }
 
-  private ValueSet resolve(IIdType id, IPrimitiveType<String> url, RequestDetails request) {
+  /** The ValueSet named by id or url; empty where neither is given (HAPI then answers). */
+  private Optional<ValueSet> resolve(
+      IIdType id, IPrimitiveType<String> url, RequestDetails request) {
     if (id != null && id.hasIdPart()) {
-      return (ValueSet) getDao().read(id, request);
+      return Optional.of((ValueSet) getDao().read(id, request));
     }
     if (url == null || url.isEmpty()) {
-      throw new InvalidRequestException(
-          "$expand needs a ValueSet id, a url or a valueSet parameter");
+      return Optional.empty();
     }
     IBaseResource found = myValidationSupport.fetchValueSet(url.getValue());
     if (found == null) {
       throw new ResourceNotFoundException("No ValueSet with url " + url.getValue());
     }
-    return (ValueSet) found;
+    return Optional.of((ValueSet) found);
   }
 
   /**

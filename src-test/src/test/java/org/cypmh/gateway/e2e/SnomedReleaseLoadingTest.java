@@ -22,6 +22,7 @@ import org.cypmh.terminology.rf2.Rf2Fixture.Part;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.hl7.fhir.r4.model.ValueSet.ValueSetExpansionContainsComponent;
@@ -203,6 +204,36 @@ class SnomedReleaseLoadingTest {
     assertThat(filtered.getExpansion().getContains())
         .extracting(ValueSetExpansionContainsComponent::getCode)
         .containsExactly("390866009");
+  }
+
+  @Test
+  void ourValueSetMayUseAnEclComposeFilter() {
+    // POST ValueSet/$expand with an inline ValueSet: SNOMED CT, compose filter
+    // constraint = "<< 72366004 MINUS 439960005", and a filter.
+    ValueSet eatingDisorders = new ValueSet();
+    eatingDisorders.setUrl("https://cypmh-gateway.org/fhir/ValueSet/test-eating-disorders");
+    eatingDisorders.setStatus(Enumerations.PublicationStatus.DRAFT);
+    eatingDisorders
+        .getCompose()
+        .addInclude()
+        .setSystem(SNOMED)
+        .addFilter()
+        .setProperty("constraint")
+        .setOp(ValueSet.FilterOperator.EQUAL)
+        .setValue("<< 72366004 |Eating disorder| MINUS 439960005");
+    Parameters request = new Parameters();
+    request.addParameter().setName("valueSet").setResource(eatingDisorders);
+    request.addParameter("filter", "nervosa");
+
+    HttpResponse<String> response = gateway.post("/fhir/ValueSet/$expand", request);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    ValueSet result =
+        GatewayClient.FHIR.newJsonParser().parseResource(ValueSet.class, response.body());
+    assertThat(result.getExpansion().getTotal()).isEqualTo(2);
+    assertThat(result.getExpansion().getContains())
+        .extracting(ValueSetExpansionContainsComponent::getCode)
+        .containsExactlyInAnyOrder("56882008", "78004001");
   }
 
   @Test
