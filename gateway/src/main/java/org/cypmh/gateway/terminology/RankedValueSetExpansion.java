@@ -120,7 +120,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
       ValueSet header = new ValueSet();
       header.setUrl(implicit.get().url());
       header.setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
-      ConceptSet scope = ecl(index, implicit.get().ecl());
+      ConceptSet scope = members(index, implicit.get().ecl());
       return snomedExpansion(
           header,
           filterText,
@@ -222,7 +222,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     boolean member =
         (theSystem == null || SNOMED.equals(theSystem))
             && concept.isPresent()
-            && edition.members(implicit.get().ecl()).contains(theCode);
+            && members(index, implicit.get().ecl()).contains(theCode);
     result.addParameter("result", new BooleanType(member));
     if (member) {
       result.addParameter("display", new StringType(concept.get().display()));
@@ -270,9 +270,9 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     }
   }
 
-  private static ConceptSet ecl(SnomedIndex index, String expression) {
+  private ConceptSet members(SnomedIndex index, String expression) {
     try {
-      return index.ecl(expression);
+      return edition.members(index, expression);
     } catch (EclException e) {
       throw new InvalidRequestException(e.getMessage());
     }
@@ -298,7 +298,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
    * The members of a ValueSet whose compose is SNOMED CT only and uses what the index answers;
    * empty for anything else (other systems, imported ValueSets, unknown filters).
    */
-  private static Optional<ConceptSet> snomedScope(SnomedIndex index, ValueSet valueSet) {
+  private Optional<ConceptSet> snomedScope(SnomedIndex index, ValueSet valueSet) {
     if (!valueSet.hasCompose() || !valueSet.getCompose().hasInclude()) {
       return Optional.empty();
     }
@@ -320,7 +320,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     return Optional.of(members);
   }
 
-  private static Optional<ConceptSet> snomedPart(SnomedIndex index, ConceptSetComponent part) {
+  private Optional<ConceptSet> snomedPart(SnomedIndex index, ConceptSetComponent part) {
     if (!SNOMED.equals(part.getSystem()) || part.hasValueSet()) {
       return Optional.empty();
     }
@@ -335,7 +335,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
       if (expression.isEmpty()) {
         return Optional.empty();
       }
-      selected = selected.and(ecl(index, expression.get()));
+      selected = selected.and(members(index, expression.get()));
     }
     return Optional.of(selected);
   }

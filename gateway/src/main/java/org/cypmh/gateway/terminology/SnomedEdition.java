@@ -66,18 +66,17 @@ class SnomedEdition {
   }
 
   /**
-   * The active concepts an expression selects in the current edition, remembered for the most
-   * recent expressions ({@code $validate-code} against an implicit ValueSet asks the same one again
-   * and again).
+   * The active concepts an expression selects in {@code index} (the edition a request started
+   * with), remembered for the most recent expressions of the current edition ({@code
+   * $validate-code} against an implicit ValueSet asks the same one again and again).
    */
-  ConceptSet members(String ecl) {
-    SnomedIndex index = current.get();
+  ConceptSet members(SnomedIndex index, String ecl) {
     synchronized (recent) {
-      if (recentFor != index) {
+      if (recentFor != current.get()) {
         recent.clear();
-        recentFor = index;
+        recentFor = current.get();
       }
-      ConceptSet members = recent.get(ecl);
+      ConceptSet members = recentFor == index ? recent.get(ecl) : null;
       if (members != null) {
         return members;
       }
