@@ -42,6 +42,7 @@ class TerminologyBootstrap implements ApplicationRunner {
   private final ITermCodeSystemStorageSvc codeSystemStorage;
   private final TransactionTemplate transactions;
   private final TerminologyProperties properties;
+  private final SnomedEdition edition;
   private final TerminologyContent content = TerminologyContent.load();
 
   TerminologyBootstrap(
@@ -49,12 +50,14 @@ class TerminologyBootstrap implements ApplicationRunner {
       ITermReadSvc termReadSvc,
       ITermCodeSystemStorageSvc codeSystemStorage,
       PlatformTransactionManager transactionManager,
-      TerminologyProperties properties) {
+      TerminologyProperties properties,
+      SnomedEdition edition) {
     this.packagedResources = packagedResources;
     this.termReadSvc = termReadSvc;
     this.codeSystemStorage = codeSystemStorage;
     this.transactions = new TransactionTemplate(transactionManager);
     this.properties = properties;
+    this.edition = edition;
   }
 
   @Override
@@ -65,7 +68,9 @@ class TerminologyBootstrap implements ApplicationRunner {
         changed += packagedResources.storeIfChanged(resource) ? 1 : 0;
       }
     }
-    int conceptsAdded = properties.seedSnomed() ? seedSnomed(content.snomedFragment()) : 0;
+    // A loaded release answers for SNOMED CT; seed concepts would be added to it as roots.
+    boolean seed = properties.seedSnomed() && !edition.hasKeptRelease();
+    int conceptsAdded = seed ? seedSnomed(content.snomedFragment()) : 0;
     log.info(
         "terminology ready: {} packaged resources, {} stored or updated, {} SNOMED CT seed concepts added",
         content.all().size(),

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.zip.ZipEntry;
@@ -25,9 +26,9 @@ import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionDesignationComponent;
  *
  * <p>Content: the SNOMED CT seed concepts (from the packaged fragment), the root concept {@value
  * #ROOT} and the {@value #IS_A} |Is a| attribute. Nothing else is a concept; other metadata ids
- * appear only as column values (module, type, definition status...). The hierarchy is deliberately
- * flat: every concept is a direct child of the root, which is not SNOMED CT's real hierarchy, so
- * tests must not rely on subsumption between seed concepts.
+ * appear only as column values (module, type, definition status...). The hierarchy is flat by
+ * default: every concept is a direct child of the root, which is not SNOMED CT's real hierarchy;
+ * {@link #withKnownSubsumption()} puts a few seed concepts below their real ancestors.
  *
  * <p>What HAPI 8.8 needs, read from its loader:
  *
@@ -161,12 +162,36 @@ public final class Rf2Fixture {
 
   private record Concept(String id, Part part, boolean active, List<Description> descriptions) {}
 
+  /**
+   * Real SNOMED CT subsumption between seed concepts, child to ancestor. The ancestor is not always
+   * the direct parent (concepts in between are not in the seed), so the fixture's hierarchy is a
+   * faithful but shortened cut of SNOMED CT's: what is below a concept here is below it in SNOMED
+   * CT too.
+   */
+  public static final Map<String, String> KNOWN_SUBSUMPTION =
+      Map.ofEntries(
+          Map.entry("56882008", "72366004"), // Anorexia nervosa < Eating disorder
+          Map.entry("78004001", "72366004"), // Bulimia nervosa < Eating disorder
+          Map.entry("439960005", "72366004"), // Binge eating disorder < Eating disorder
+          Map.entry("21897009", "197480006"), // Generalized anxiety disorder < Anxiety disorder
+          Map.entry("11806006", "197480006"), // Separation anxiety disorder of childhood < same
+          Map.entry("5158005", "568005"), // Gilles de la Tourette's syndrome < Tic disorder
+          Map.entry("228557008", "75516001"), // Cognitive and behavioral therapy < Psychotherapy
+          Map.entry("443730003", "75516001"), // Interpersonal psychotherapy < Psychotherapy
+          Map.entry("108313002", "75516001"), // Family psychotherapy procedure < Psychotherapy
+          Map.entry("306206005", "3457005"), // Referral to service < Patient referral
+          Map.entry("183524004", "306206005"), // Referral to psychiatry service < to service
+          Map.entry("306134009", "183524004"), // Referral to CAMHS < to psychiatry service
+          Map.entry("390866009", "3457005")); // Referral to mental health team < Patient referral
+
   private final List<Concept> concepts;
   private final ReleaseType releaseType;
+  private final Map<String, String> parents;
 
-  private Rf2Fixture(List<Concept> concepts, ReleaseType releaseType) {
+  private Rf2Fixture(List<Concept> concepts, ReleaseType releaseType, Map<String, String> parents) {
     this.concepts = concepts;
     this.releaseType = releaseType;
+    this.parents = parents;
   }
 
   /** A fixture of the packaged SNOMED CT seed fragment. */
@@ -218,12 +243,20 @@ public final class Rf2Fixture {
       descriptions.add(new Description(SYNONYM, concept.getDisplay()));
       concepts.add(new Concept(id, Part.of(id), !isInactive(concept), List.copyOf(descriptions)));
     }
-    return new Rf2Fixture(List.copyOf(concepts), ReleaseType.FULL);
+    return new Rf2Fixture(List.copyOf(concepts), ReleaseType.FULL, Map.of());
   }
 
   /** The same content with other file names (Full by default). */
   public Rf2Fixture withReleaseType(ReleaseType releaseType) {
-    return new Rf2Fixture(concepts, Objects.requireNonNull(releaseType, "releaseType"));
+    return new Rf2Fixture(concepts, Objects.requireNonNull(releaseType, "releaseType"), parents);
+  }
+
+  /**
+   * The same concepts with {@link #KNOWN_SUBSUMPTION}: those concepts hang below their real
+   * ancestor instead of the root, so hierarchy and ECL can be tested on real codes.
+   */
+  public Rf2Fixture withKnownSubsumption() {
+    return new Rf2Fixture(concepts, releaseType, KNOWN_SUBSUMPTION);
   }
 
   /** Concept ids written to a part, in file order. */
@@ -353,7 +386,7 @@ public final class Rf2Fixture {
               flag(concept.active()),
               part.moduleId,
               concept.id(),
-              ROOT,
+              parents.getOrDefault(concept.id(), ROOT),
               "0",
               IS_A,
               INFERRED,
