@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.cypmh.gateway.demo.story.GuidedDemoCommand;
+import org.cypmh.gateway.terminology.SnomedLoadCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,15 +17,22 @@ import picocli.CommandLine.Parameters;
  * The gateway's command line, in the gateway jar ({@code java -jar gateway-exec.jar <command>}):
  * the partner PKI ({@code pki init-ca | issue | list | revoke}), {@code client-assertion}, which
  * prints a signed JWT client assertion for a token request, and {@code demo}, the guided demo
- * against a running gateway. Runs without starting the gateway.
+ * against a running gateway, and {@code snomed-load}, which loads a SNOMED CT release into a
+ * running gateway. Runs without starting the gateway.
  */
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    subcommands = {GatewayCli.Pki.class, GatewayCli.Assertion.class, GuidedDemoCommand.class})
+    subcommands = {
+      GatewayCli.Pki.class,
+      GatewayCli.Assertion.class,
+      GuidedDemoCommand.class,
+      SnomedLoadCommand.class
+    })
 public final class GatewayCli {
 
-  private static final Set<String> COMMANDS = Set.of("pki", "client-assertion", "demo");
+  private static final Set<String> COMMANDS =
+      Set.of("pki", "client-assertion", "demo", "snomed-load");
 
   public static boolean handles(String[] args) {
     return args.length > 0 && COMMANDS.contains(args[0]);
