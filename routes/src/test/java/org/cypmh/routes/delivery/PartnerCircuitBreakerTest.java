@@ -7,15 +7,12 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.cypmh.routes.RoutesProperties;
-import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.junit.jupiter.api.AfterEach;
@@ -108,26 +105,7 @@ class PartnerCircuitBreakerTest {
   }
 
   private static Delivery delivery() {
-    return new Delivery(
-        1L,
-        "crisis",
-        "camhs-crisis",
-        "HealthcareService/camhs-crisis",
-        "ServiceRequest/1/_history/1",
-        "Task/2",
-        "key",
-        Connection.FHIR_REST,
-        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\"}",
-        "Patient/3",
-        new ConsentDecision(
-            ConsentDecision.Outcome.PERMIT,
-            "implied-consent",
-            List.of(),
-            "permitted",
-            Set.of(),
-            null),
-        0,
-        Instant.now());
+    return TestDeliveries.permittedReferral("crisis", "camhs-crisis");
   }
 
   /** A local port nothing listens on: connections are refused at once. */

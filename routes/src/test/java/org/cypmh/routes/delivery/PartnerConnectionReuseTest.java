@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,7 +28,6 @@ import javax.net.ssl.TrustManagerFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.cypmh.routes.RoutesProperties;
-import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.directory.PartnerEndpoint;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.junit.jupiter.api.AfterEach;
@@ -250,25 +248,6 @@ class PartnerConnectionReuseTest {
   }
 
   private static Delivery delivery() {
-    return new Delivery(
-        1L,
-        "general",
-        "general-camhs",
-        "HealthcareService/general-camhs",
-        "ServiceRequest/1/_history/1",
-        "Task/2",
-        "key",
-        Connection.FHIR_REST,
-        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\"}",
-        "Patient/3",
-        new ConsentDecision(
-            ConsentDecision.Outcome.PERMIT,
-            "implied-consent",
-            List.of(),
-            "permitted",
-            Set.of(),
-            null),
-        0,
-        Instant.now());
+    return TestDeliveries.permittedReferral("general", "general-camhs");
   }
 }
