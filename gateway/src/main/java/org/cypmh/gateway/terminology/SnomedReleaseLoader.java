@@ -135,6 +135,8 @@ class SnomedReleaseLoader implements DisposableBean {
           termLoader.loadSnomedCt(descriptors(release), new SystemRequestDetails());
       load.storedByHapi = stored.getUpdatedConceptCount();
       load.message = "HAPI's deferred terminology storage is saving the concepts";
+      // HAPI's deferred storage saves concepts on its own schedule and offers no completion
+      // callback: this background load asks its queue until it is empty, then switches.
       while (!deferredStorage.isStorageQueueEmpty(true)) {
         Thread.sleep(DRAIN_POLL_MILLIS);
       }
