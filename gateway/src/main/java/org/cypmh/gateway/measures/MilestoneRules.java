@@ -221,7 +221,7 @@ final class MilestoneRules {
     return task.getBusinessStatus().getCoding().stream()
         .filter(c -> MILESTONE_SYSTEM.equals(c.getSystem()) && c.hasCode())
         .map(Coding::getCode)
-        .collect(Collectors.toSet());
+        .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
   }
 
   private static Set<String> deliveredTo(Task task) {
