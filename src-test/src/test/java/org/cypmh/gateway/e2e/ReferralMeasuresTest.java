@@ -60,9 +60,7 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
   @Test
   void aReferralsMilestonesComeFromItsTaskAndTheServicesEncounter() {
     Accepted accepted = accept(RoutingReferrals.referral().pathway("crisis").aged(15));
-    await()
-        .atMost(DELIVERY)
-        .until(() -> kinds(accepted.referral()).contains(Milestone.DELIVERED));
+    await().atMost(DELIVERY).until(() -> kinds(accepted.referral()).contains(Milestone.DELIVERED));
 
     // PUT /fhir/Task/{id} by the crisis team's trust: accepted.
     Task task = taskOf(accepted);
@@ -96,7 +94,8 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
     assertThat(facts)
         .filteredOn(f -> f.milestone() == Milestone.CONTACT)
         .singleElement()
-        .satisfies(f -> assertThat(f.occurredAt()).isEqualTo(Instant.parse("2026-11-03T10:00:00Z")));
+        .satisfies(
+            f -> assertThat(f.occurredAt()).isEqualTo(Instant.parse("2026-11-03T10:00:00Z")));
     assertThat(facts)
         .filteredOn(f -> f.milestone() == Milestone.RECEIVED)
         .singleElement()
@@ -124,7 +123,8 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
             "routine-over-12-weeks suppressed missing -",
             "routine-seen-within-4-weeks 7/5 71.4 missing -");
     // Waits to first contact: the 14 ED referrals, plus 14 and 7 days; one contact without a
-    // receipt. Sorted: 1,2,3,4,5,6,7,9,10,14,14,20,25,28,35,90: median (rank 8) 9, p90 (rank 15) 35.
+    // receipt. Sorted: 1,2,3,4,5,6,7,9,10,14,14,20,25,28,35,90: median (rank 8) 9, p90 (rank 15)
+    // 35.
     assertThat(groups(reports, "referral-to-first-contact"))
         .containsExactly(
             "wait-days-count 16/- 16 missing -",
@@ -133,7 +133,8 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
     assertThat(strata(reports, "referral-to-first-contact", "wait-days-p50", "provider"))
         .containsExactly("RZZ 16/- 9");
     // Access: 16 young people under 18 seen in the 12 months to 28 February 2011, one of them at
-    // both the trust and the charity; one more 18 (not counted), one without a birth date (missing).
+    // both the trust and the charity; one more 18 (not counted), one without a birth date
+    // (missing).
     assertThat(groups(reports, "cyp-access")).containsExactly("young-people 16/- 16 missing -");
     assertThat(strata(reports, "cyp-access", "young-people", "provider"))
         .containsExactly("8ZZ02 suppressed", "RZZ 16/- 16");
@@ -373,9 +374,8 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private String create(IBaseResource resource) {
-    return daoRegistry
-        .getResourceDao(resource.getClass())
-        .create(resource, new SystemRequestDetails())
+    ca.uhn.fhir.jpa.api.dao.IFhirResourceDao dao = daoRegistry.getResourceDao(resource.getClass());
+    return dao.create(resource, new SystemRequestDetails())
         .getId()
         .toUnqualifiedVersionless()
         .getValue();
@@ -404,7 +404,9 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
             g ->
                 g.getCode().getCodingFirstRep().getCode()
                     + " "
-                    + (g.hasExtension() ? "suppressed" : counts(populations(g.getPopulation())) + score(g.getMeasureScore()))
+                    + (g.hasExtension()
+                        ? "suppressed"
+                        : counts(populations(g.getPopulation())) + score(g.getMeasureScore()))
                     + " missing "
                     + populations(g.getPopulation()).getOrDefault("missing-data", "-"))
         .toList();
