@@ -59,6 +59,7 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
 
   @Test
   void aReferralsMilestonesComeFromItsTaskAndTheServicesEncounter() {
+    // A routine referral: routed to the trust's single point of access.
     Accepted accepted = accept(RoutingReferrals.referral().pathway("crisis").aged(15));
     await().atMost(DELIVERY).until(() -> kinds(accepted.referral()).contains(Milestone.DELIVERED));
 
@@ -86,7 +87,7 @@ class ReferralMeasuresTest extends RoutingBehaviourSupport {
             org.assertj.core.groups.Tuple.tuple(Milestone.RECEIVED, null, null),
             org.assertj.core.groups.Tuple.tuple(Milestone.ROUTED, null, null),
             org.assertj.core.groups.Tuple.tuple(
-                Milestone.DELIVERED, TRUST, "HealthcareService/camhs-crisis"),
+                Milestone.DELIVERED, TRUST, "HealthcareService/camhs-spa"),
             org.assertj.core.groups.Tuple.tuple(Milestone.ACCEPTED, TRUST, null),
             org.assertj.core.groups.Tuple.tuple(Milestone.CONTACT, TRUST, null));
     assertThat(facts).allSatisfy(f -> assertThat(f.patient()).isEqualTo(patientOf(accepted)));
