@@ -88,6 +88,52 @@ public class ReferralMilestones {
         .map(this::detached);
   }
 
+  /**
+   * Referrals with a milestone at one provider in {@code [from, to)}: every milestone of each,
+   * grouped by referral. Consume inside a transaction, and close.
+   */
+  Stream<MilestoneFact> ofReferralsAt(String provider, Instant from, Instant to) {
+    return entityManager
+        .createQuery(
+            "from ReferralMilestone m where m.referral in (select s.referral from"
+                + " ReferralMilestone s where s.provider = :provider and s.occurredAt >= :from and"
+                + " s.occurredAt < :to) order by m.referral, m.occurredAt, m.id",
+            ReferralMilestone.class)
+        .setParameter("provider", provider)
+        .setParameter("from", from)
+        .setParameter("to", to)
+        .setHint("org.hibernate.fetchSize", FETCH_SIZE)
+        .setHint("org.hibernate.readOnly", true)
+        .getResultStream()
+        .map(this::detached);
+  }
+
+  /** Milestones of one kind at one provider in {@code [from, to)}, in time order. */
+  Stream<MilestoneFact> ofKindAt(Milestone kind, String provider, Instant from, Instant to) {
+    return entityManager
+        .createQuery(
+            "from ReferralMilestone m where m.milestone = :kind and m.provider = :provider and"
+                + " m.occurredAt >= :from and m.occurredAt < :to order by m.occurredAt, m.id",
+            ReferralMilestone.class)
+        .setParameter("kind", kind)
+        .setParameter("provider", provider)
+        .setParameter("from", from)
+        .setParameter("to", to)
+        .setHint("org.hibernate.fetchSize", FETCH_SIZE)
+        .setHint("org.hibernate.readOnly", true)
+        .getResultStream()
+        .map(this::detached);
+  }
+
+  /**
+   * Writes what is pending and empties the persistence context, which every HAPI read in a long
+   * extract would otherwise fill; an open result stream carries on.
+   */
+  void release() {
+    entityManager.flush();
+    entityManager.clear();
+  }
+
   /** Lets the persistence context forget each row once read, so memory stays flat. */
   private MilestoneFact detached(ReferralMilestone row) {
     entityManager.detach(row);
