@@ -70,8 +70,7 @@ class MhsdsTableOperation implements FhirOperations {
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.setContentType("text/csv");
     Writer out = response.getWriter();
-    out.write(
-        (refusedOnly ? "Table,RowId,Reason" : String.join(",", which.items())) + "\r\n");
+    out.write((refusedOnly ? "Table,RowId,Reason" : String.join(",", which.items())) + "\r\n");
     int[] counts = {0, 0};
     LocalDate first = reporting.atDay(1);
     tables.extract(

@@ -32,8 +32,8 @@ import org.springframework.transaction.annotation.Transactional;
  * One MHSDS table of one provider's reporting month, streamed row by row from the milestone table
  * (a JPA result stream, fetched in pages and detached as read: memory stays flat however large the
  * month, and nothing is cut off at HAPI's search limits). A row lacking a mandatory item, or whose
- * young person's consent withholds national reporting, goes to the sink's refusals with the
- * reason, never silently away.
+ * young person's consent withholds national reporting, goes to the sink's refusals with the reason,
+ * never silently away.
  */
 @Component
 class MhsdsTables {
@@ -150,8 +150,11 @@ class MhsdsTables {
     row.put("OrgIDProv", provider);
     if (table == MhsdsTable.MHS101) {
       Patient patient = (Patient) read(episode.patient());
-      row.put("LocalPatientId", episode.patient() == null ? null : new IdType(episode.patient()).getIdPart());
-      row.put("NHSNumber", patient == null ? null : identifier(patient.getIdentifier(), NHS_NUMBER));
+      row.put(
+          "LocalPatientId",
+          episode.patient() == null ? null : new IdType(episode.patient()).getIdPart());
+      row.put(
+          "NHSNumber", patient == null ? null : identifier(patient.getIdentifier(), NHS_NUMBER));
       row.put("ReferralRequestReceivedDate", date(episode.receivedAt()));
       row.put("SourceOfReferralMH", referral == null ? null : sourceOfReferral(referral));
       row.put(
@@ -159,11 +162,15 @@ class MhsdsTables {
           referral == null ? null : code(referral.getReasonCode(), PRIMARY_REASON_SYSTEM));
       row.put(
           "ClinRespPriorityType",
-          referral == null || !referral.hasPriority() ? null : priorityType(referral.getPriority().toCode()));
+          referral == null || !referral.hasPriority()
+              ? null
+              : priorityType(referral.getPriority().toCode()));
       row.put("ServDischDate", closed);
     } else {
       HealthcareService service = (HealthcareService) read(episode.service());
-      row.put("ServTeamTypeRefToMH", service == null ? null : code(service.getType(), TEAM_TYPE_SYSTEM));
+      row.put(
+          "ServTeamTypeRefToMH",
+          service == null ? null : code(service.getType(), TEAM_TYPE_SYSTEM));
       row.put("ReferClosureDate", closed);
     }
     emit(table, referralId, row, sink);
@@ -185,7 +192,11 @@ class MhsdsTables {
     if (resource instanceof Encounter encounter) {
       rowId = ownId(encounter.getIdentifier(), encounter.getIdElement().getIdPart());
       row.put("CareContactId", rowId);
-      row.put("ServiceRequestId", contact.referral() == null ? null : referralId((ServiceRequest) read(contact.referral()), contact.referral()));
+      row.put(
+          "ServiceRequestId",
+          contact.referral() == null
+              ? null
+              : referralId((ServiceRequest) read(contact.referral()), contact.referral()));
       row.put("OrgIDProv", provider);
       Date start = encounter.getPeriod().getStart();
       row.put("CareContDate", start == null ? null : date(start.toInstant()));
@@ -221,7 +232,9 @@ class MhsdsTables {
       row.put(
           "ClinContactDurOfCareAct",
           procedure.hasPerformedPeriod()
-              ? minutes(procedure.getPerformedPeriod().getStart(), procedure.getPerformedPeriod().getEnd())
+              ? minutes(
+                  procedure.getPerformedPeriod().getStart(),
+                  procedure.getPerformedPeriod().getEnd())
               : null);
     } else {
       sink.refused(rowId, "the reported contact is no longer held by the gateway");
@@ -236,7 +249,11 @@ class MhsdsTables {
       sink.refused(rowId, "missing mandatory " + String.join(", ", missing));
       return;
     }
-    sink.row(table.items().stream().map(item -> row.getOrDefault(item, null)).map(v -> v == null ? "" : v).toList());
+    sink.row(
+        table.items().stream()
+            .map(item -> row.getOrDefault(item, null))
+            .map(v -> v == null ? "" : v)
+            .toList());
   }
 
   /** Keeps memory flat on a large month: what was read for earlier rows is let go. */
@@ -251,7 +268,10 @@ class MhsdsTables {
         && permitted.computeIfAbsent(patient, p -> consent.permitted(p, "ServiceRequest") != null);
   }
 
-  /** MHSDS ClinRespPriorityType from the FHIR priority: 1 emergency, 2 urgent, 3 routine, 4 very urgent. */
+  /**
+   * MHSDS ClinRespPriorityType from the FHIR priority: 1 emergency, 2 urgent, 3 routine, 4 very
+   * urgent.
+   */
   static String priorityType(String fhirPriority) {
     return switch (fhirPriority) {
       case "stat" -> "1";

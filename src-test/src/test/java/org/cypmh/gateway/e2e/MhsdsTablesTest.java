@@ -34,12 +34,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The MHSDS tables of the trust (ODS RZZ) for March 2011, checked row by row: a referral with
- * every mandatory item, one without a source of referral (refused), one of a young person whose
- * Consent refuses national reporting (withheld); an attended face-to-face contact, a video one
- * that does not say its mechanism (refused); a coded care activity in a contact and one outside
- * any contact (refused). Contacts and activities are stored as a service would store them, and
- * their milestones recorded by the gateway on the way.
+ * The MHSDS tables of the trust (ODS RZZ) for March 2011, checked row by row: a referral with every
+ * mandatory item, one without a source of referral (refused), one of a young person whose Consent
+ * refuses national reporting (withheld); an attended face-to-face contact, a video one that does
+ * not say its mechanism (refused); a coded care activity in a contact and one outside any contact
+ * (refused). Contacts and activities are stored as a service would store them, and their milestones
+ * recorded by the gateway on the way.
  */
 @EmbeddedGateway
 class MhsdsTablesTest {
@@ -56,6 +56,7 @@ class MhsdsTablesTest {
 
   private static String refusingContact;
   private static String young;
+  private static String youngNhsNumber;
 
   @BeforeEach
   void seedMarch() {
@@ -75,7 +76,9 @@ class MhsdsTablesTest {
                 + "SourceOfReferralMH,PrimReasonReferralMH,ClinRespPriorityType,ServDischDate",
             "MHSDS-R1,RZZ,"
                 + new IdType(young).getIdPart()
-                + ",9990000018,2011-03-02,A1,,2,2011-03-25");
+                + ","
+                + youngNhsNumber
+                + ",2011-03-02,A1,,2,2011-03-25");
     assertThat(refused("MHS101"))
         .containsExactlyInAnyOrder(
             "MHS101,MHSDS-R2,missing mandatory SourceOfReferralMH",
@@ -143,8 +146,9 @@ class MhsdsTablesTest {
   private void seed() {
     String spa = service("measures-tables-spa", "A18");
     String uncoded = service("measures-tables-uncoded", null);
-    young = patient("9990000018");
-    String refusing = patient("9990000026");
+    youngNhsNumber = NhsNumbers.next();
+    young = patient(youngNhsNumber);
+    String refusing = patient(NhsNumbers.next());
     Consent refusal =
         ConsentFixtures.consent(ConsentProvisionType.DENY, ConsentFixtures.actorOds("X24"));
     refusal.setPatient(new Reference(refusing));
@@ -162,20 +166,33 @@ class MhsdsTablesTest {
     String other = referral("MHSDS-R4", young, ServiceRequestPriority.ROUTINE, "A1");
     milestones.record(
         new MilestoneFact(
-            other, young, Milestone.DELIVERED, Instant.parse("2011-03-08T09:00:00Z"), "8ZZ02",
-            null, "seeded"));
+            other,
+            young,
+            Milestone.DELIVERED,
+            Instant.parse("2011-03-08T09:00:00Z"),
+            "8ZZ02",
+            null,
+            "seeded"));
 
     String c1 =
-        encounter(
-            "MHSDS-C1", young, r1, "AMB", "2011-03-05T10:00:00Z", "2011-03-05T10:45:00Z");
+        encounter("MHSDS-C1", young, r1, "AMB", "2011-03-05T10:00:00Z", "2011-03-05T10:45:00Z");
     encounter("MHSDS-C2", young, r2, "VR", "2011-03-06T14:00:00Z", null);
     refusingContact =
         new IdType(encounter(null, refusing, r3, "AMB", "2011-03-07T10:00:00Z", null)).getIdPart();
-    procedure("MHSDS-A1", young, r1, c1, "1111811000000109", "2011-03-05T10:05:00Z", "2011-03-05T10:35:00Z");
-    procedure("MHSDS-A2", young, r2, null, "409063005", "2011-03-07T11:00:00Z", "2011-03-07T11:20:00Z");
+    procedure(
+        "MHSDS-A1",
+        young,
+        r1,
+        c1,
+        "1111811000000109",
+        "2011-03-05T10:05:00Z",
+        "2011-03-05T10:35:00Z");
+    procedure(
+        "MHSDS-A2", young, r2, null, "409063005", "2011-03-07T11:00:00Z", "2011-03-07T11:20:00Z");
   }
 
-  private void record(String referral, String patient, Milestone milestone, String at, String service) {
+  private void record(
+      String referral, String patient, Milestone milestone, String at, String service) {
     milestones.record(
         new MilestoneFact(
             referral,
@@ -215,7 +232,8 @@ class MhsdsTablesTest {
     return create(patient);
   }
 
-  private String referral(String id, String patient, ServiceRequestPriority priority, String source) {
+  private String referral(
+      String id, String patient, ServiceRequestPriority priority, String source) {
     ServiceRequest referral = new ServiceRequest();
     referral.addIdentifier(new Identifier().setSystem(IDS).setValue(id));
     referral.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
@@ -225,18 +243,22 @@ class MhsdsTablesTest {
     if (source != null) {
       referral.addExtension(
           "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-SourceOfServiceReferral",
-          new CodeableConcept(new Coding("https://fhir.hl7.org.uk/CodeSystem/UKCore-SourceOfReferral", source, null)));
+          new CodeableConcept(
+              new Coding(
+                  "https://fhir.hl7.org.uk/CodeSystem/UKCore-SourceOfReferral", source, null)));
     }
     return create(referral);
   }
 
-  private String encounter(String id, String patient, String referral, String mechanism, String start, String end) {
+  private String encounter(
+      String id, String patient, String referral, String mechanism, String start, String end) {
     Encounter encounter = new Encounter();
     if (id != null) {
       encounter.addIdentifier(new Identifier().setSystem(IDS).setValue(id));
     }
     encounter.setStatus(Encounter.EncounterStatus.FINISHED);
-    encounter.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", mechanism, null));
+    encounter.setClass_(
+        new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", mechanism, null));
     encounter.setSubject(new Reference(patient));
     encounter.addBasedOn(new Reference(referral));
     encounter.setServiceProvider(new Reference("Organization/demo-camhs-trust"));
@@ -248,7 +270,13 @@ class MhsdsTablesTest {
   }
 
   private void procedure(
-      String id, String patient, String referral, String encounter, String code, String start, String end) {
+      String id,
+      String patient,
+      String referral,
+      String encounter,
+      String code,
+      String start,
+      String end) {
     Procedure procedure = new Procedure();
     procedure.addIdentifier(new Identifier().setSystem(IDS).setValue(id));
     procedure.setStatus(Procedure.ProcedureStatus.COMPLETED);
@@ -259,7 +287,9 @@ class MhsdsTablesTest {
     }
     procedure.getCode().addCoding(new Coding(SNOMED, code, null));
     procedure.setPerformed(
-        new Period().setStart(Date.from(Instant.parse(start))).setEnd(Date.from(Instant.parse(end))));
+        new Period()
+            .setStart(Date.from(Instant.parse(start)))
+            .setEnd(Date.from(Instant.parse(end))));
     procedure
         .addPerformer()
         .setActor(
