@@ -2,11 +2,13 @@ package org.cypmh.gateway.interventions;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -44,13 +46,15 @@ class MhsdsExtract {
 
   static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
   private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
-  private static final int PAGE = 500;
+  /** Interventions (of every provider) one day's search may hold; more is refused, not cut. */
+  static final int MAX_PER_DAY = 10_000;
 
   /** NHS England, which receives MHSDS submissions. */
   static final Recipient NATIONAL_REPORTING =
       new Recipient(null, "X24", "mhsds", Set.of(), "national-reporting", "NHS England (MHSDS)");
 
   private final DaoRegistry daoRegistry;
+  @PersistenceContext private EntityManager entityManager;
   private final ConsentService consent;
   private final ConsentDecisionLog decisions;
   private final Clock clock;
@@ -84,23 +88,38 @@ class MhsdsExtract {
     if (to.isBefore(from)) {
       throw new InvalidRequestException("end must not be before start");
     }
-    SearchParameterMap byPeriod = SearchParameterMap.newSynchronous();
-    byPeriod.add(Procedure.SP_DATE, new DateRangeParam(from.toString(), to.toString()));
-    IBundleProvider found =
-        daoRegistry.getResourceDao(Procedure.class).search(byPeriod, new SystemRequestDetails());
     List<MhsdsRow> rows = new ArrayList<>();
     Map<String, Patient> permitted = new HashMap<>();
     Map<String, Boolean> allowed = new HashMap<>();
     int withheld = 0;
-    int total = found.size() == null ? 0 : found.size();
-    for (int offset = 0; offset < total; offset += PAGE) {
-      for (IBaseResource resource : found.getResources(offset, Math.min(total, offset + PAGE))) {
+    // One day's Procedures at a time, so a period is never loaded whole, and a day HAPI's
+    // synchronous search would cut short is refused rather than extracted short without a word.
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      SearchParameterMap byDay = SearchParameterMap.newSynchronous();
+      // A day either side: HAPI indexes times in UTC, the activity date is England's.
+      byDay.add(
+          Procedure.SP_DATE,
+          new DateRangeParam(day.minusDays(1).toString(), day.plusDays(1).toString()));
+      byDay.setLoadSynchronousUpTo(MAX_PER_DAY + 1);
+      List<IBaseResource> found =
+          daoRegistry
+              .getResourceDao(Procedure.class)
+              .search(byDay, new SystemRequestDetails())
+              .getAllResources();
+      if (found.size() > MAX_PER_DAY) {
+        throw new PayloadTooLargeException(
+            "More than "
+                + MAX_PER_DAY
+                + " interventions around "
+                + day
+                + ": use $mhsds-table (table=MHS202), which streams a month");
+      }
+      for (IBaseResource resource : found) {
         Procedure procedure = (Procedure) resource;
         LocalDate activity = activityDate(procedure);
+        // Each belongs to the day it started (England), whatever days its search matched.
         if (!provider.equals(InterventionCoding.performerOds(procedure))
-            || activity == null
-            || activity.isBefore(from)
-            || activity.isAfter(to)) {
+            || !day.equals(activity)) {
           continue;
         }
         String patientId =
@@ -111,6 +130,9 @@ class MhsdsExtract {
         }
         rows.add(row(procedure, permitted.get(patientId), provider, activity));
       }
+      // What HAPI read for this day is not needed again; decisions logged so far are written.
+      entityManager.flush();
+      entityManager.clear();
     }
     return new Extract(rows, withheld);
   }
