@@ -46,6 +46,7 @@ class MhsdsExtract {
 
   static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
   private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
+
   /** Interventions (of every provider) one day's search may hold; more is refused, not cut. */
   static final int MAX_PER_DAY = 10_000;
 
@@ -118,8 +119,7 @@ class MhsdsExtract {
         Procedure procedure = (Procedure) resource;
         LocalDate activity = activityDate(procedure);
         // Each belongs to the day it started (England), whatever days its search matched.
-        if (!provider.equals(InterventionCoding.performerOds(procedure))
-            || !day.equals(activity)) {
+        if (!provider.equals(InterventionCoding.performerOds(procedure)) || !day.equals(activity)) {
           continue;
         }
         String patientId =
