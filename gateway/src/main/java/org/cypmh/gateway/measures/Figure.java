@@ -29,7 +29,4 @@ public record Figure(
     String unit,
     Long missing,
     boolean suppressed) {
-
-  /** The stratifier of the overall figure. */
-  static final String OVERALL = null;
 }
