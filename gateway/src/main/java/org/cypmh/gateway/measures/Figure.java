@@ -28,5 +28,4 @@ public record Figure(
     BigDecimal score,
     String unit,
     Long missing,
-    boolean suppressed) {
-}
+    boolean suppressed) {}
