@@ -121,6 +121,34 @@ class MhsdsTablesTest {
   }
 
   @Test
+  void aMonthOfMoreRowsThanOnePageIsStreamedWholeInOrder() {
+    // 450 contacts of the adult trust (RZY) in April 2011 whose Procedures are no longer held: more
+    // than the extract reads between releasing its persistence context (200), none may be lost.
+    String patient = patient(NhsNumbers.next());
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 450; i++) {
+      milestones.record(
+          new MilestoneFact(
+              null,
+              patient,
+              Milestone.CONTACT,
+              Instant.parse("2011-04-01T08:00:00Z").plusSeconds(60L * i),
+              "RZY",
+              null,
+              "Procedure/mhsds-gone-" + i + "/_history/1 performed"));
+      expected.add(
+          "MHS202,mhsds-gone-" + i + ",the reported contact is no longer held by the gateway");
+    }
+
+    HttpResponse<String> refused =
+        gateway.get("/fhir/$mhsds-table?table=MHS202&provider=RZY&month=2011-04&rows=refused");
+
+    assertThat(refused.statusCode()).isEqualTo(200);
+    List<String> lines = refused.body().lines().toList();
+    assertThat(lines.subList(1, lines.size())).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void aBadTableOrMonthOrAnotherProvidersRowsAreRefused() {
     HttpResponse<String> table = gateway.get("/fhir/$mhsds-table?table=MHS999" + MONTH);
     assertThat(table.statusCode()).isEqualTo(400);
