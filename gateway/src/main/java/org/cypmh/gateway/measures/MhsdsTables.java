@@ -1,8 +1,6 @@
 package org.cypmh.gateway.measures;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -332,17 +330,7 @@ class MhsdsTables {
   }
 
   private IBaseResource read(String reference) {
-    if (reference == null) {
-      return null;
-    }
-    IdType id = new IdType(reference);
-    try {
-      return daoRegistry
-          .getResourceDao(id.getResourceType())
-          .read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
-    } catch (BaseServerResponseException | IllegalArgumentException e) {
-      return null;
-    }
+    return StoredResources.find(daoRegistry, reference);
   }
 
   private static <K, V> Map<K, V> lru() {

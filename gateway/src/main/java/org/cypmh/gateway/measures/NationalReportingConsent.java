@@ -1,8 +1,6 @@
 package org.cypmh.gateway.measures;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Clock;
 import java.util.Set;
 import org.cypmh.gateway.consent.ConsentDecisionLog;
@@ -10,7 +8,6 @@ import org.cypmh.gateway.consent.ConsentQuestion;
 import org.cypmh.gateway.consent.ConsentService;
 import org.cypmh.gateway.consent.Recipient;
 import org.cypmh.routes.api.ConsentDecision;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.stereotype.Component;
 
@@ -40,13 +37,7 @@ class NationalReportingConsent {
 
   /** The young person, if consent permits reporting them; null if it does not (or is unknown). */
   Patient permitted(String patientId, String resourceType) {
-    Patient patient;
-    try {
-      patient =
-          daoRegistry
-              .getResourceDao(Patient.class)
-              .read(new IdType(patientId), new SystemRequestDetails());
-    } catch (BaseServerResponseException e) {
+    if (!(StoredResources.find(daoRegistry, patientId) instanceof Patient patient)) {
       return null;
     }
     ConsentQuestion question =

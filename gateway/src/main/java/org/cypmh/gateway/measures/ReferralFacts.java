@@ -4,7 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +15,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.HealthcareService;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ServiceRequest;
 
@@ -117,13 +115,6 @@ final class ReferralFacts {
   }
 
   private IBaseResource read(String reference) {
-    IdType id = new IdType(reference);
-    try {
-      return daoRegistry
-          .getResourceDao(id.getResourceType())
-          .read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
-    } catch (BaseServerResponseException | IllegalArgumentException e) {
-      return null;
-    }
+    return StoredResources.find(daoRegistry, reference);
   }
 }
