@@ -10,9 +10,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 
 /**
- * Reads a resource that may no longer be held (deleted, or never stored) without failing the
- * figure run or extract it is part of: a search by {@code _id} answers "none", where a DAO read
- * would throw and mark the whole surrounding transaction rollback-only.
+ * Reads a resource that may no longer be held (deleted, or never stored) without failing the figure
+ * run or extract it is part of: a search by {@code _id} answers "none", where a DAO read would
+ * throw and mark the whole surrounding transaction rollback-only.
  */
 final class StoredResources {
 
