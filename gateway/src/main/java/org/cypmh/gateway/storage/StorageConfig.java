@@ -58,6 +58,9 @@ class StorageConfig {
     // expansions in the shared database, and every node then refused valid codes. Validation
     // expands in memory from the database instead, the same on every node.
     settings.setEnableTaskPreExpandValueSets(false);
+    // Nothing searches tokens with :text (the display text of codes); indexing it wrote a string
+    // index row per coding of every stored resource (issue 25).
+    settings.setSuppressStringIndexingInTokens(true);
     return settings;
   }
 

@@ -4,14 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.searchparam.matcher.InMemoryMatchResult;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenAndListParam;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
-import ca.uhn.fhir.rest.param.TokenParam;
 import jakarta.annotation.PostConstruct;
 import org.cypmh.gateway.fhir.TaskParties;
 import org.cypmh.routes.delivery.Deliveries;
@@ -42,31 +37,31 @@ import org.springframework.stereotype.Component;
 class TaskChangeNotifications {
 
   private final IInterceptorService storageInterceptors;
-  private final DaoRegistry daoRegistry;
   private final SearchParamMatcher matcher;
   private final Deliveries deliveries;
   private final FhirContext fhirContext;
   private final CarePlanSubscribers carePlanSubscribers;
   private final TaskParties tasks;
   private final SubscriberOrganisation subscribers;
+  private final LiveSubscriptions liveSubscriptions;
 
   TaskChangeNotifications(
       IInterceptorService storageInterceptors,
-      DaoRegistry daoRegistry,
       SearchParamMatcher matcher,
       Deliveries deliveries,
       FhirContext fhirContext,
       CarePlanSubscribers carePlanSubscribers,
       TaskParties tasks,
-      SubscriberOrganisation subscribers) {
+      SubscriberOrganisation subscribers,
+      LiveSubscriptions liveSubscriptions) {
     this.storageInterceptors = storageInterceptors;
-    this.daoRegistry = daoRegistry;
     this.matcher = matcher;
     this.deliveries = deliveries;
     this.fhirContext = fhirContext;
     this.carePlanSubscribers = carePlanSubscribers;
     this.tasks = tasks;
     this.subscribers = subscribers;
+    this.liveSubscriptions = liveSubscriptions;
   }
 
   @PostConstruct
@@ -109,21 +104,7 @@ class TaskChangeNotifications {
       return;
     }
     Resource changed = (Resource) resource;
-    SearchParameterMap live = SearchParameterMap.newSynchronous();
-    live.add(
-        Subscription.SP_STATUS,
-        new TokenAndListParam()
-            .addAnd(
-                new TokenOrListParam()
-                    .addOr(new TokenParam("requested"))
-                    .addOr(new TokenParam("active"))));
-    live.add(Subscription.SP_TYPE, new TokenParam("rest-hook"));
-    for (IBaseResource found :
-        daoRegistry
-            .getResourceDao(Subscription.class)
-            .search(live, new SystemRequestDetails())
-            .getAllResources()) {
-      Subscription subscription = (Subscription) found;
+    for (Subscription subscription : liveSubscriptions.restHooks()) {
       if (subscription.getChannel().getType() != SubscriptionChannelType.RESTHOOK
           || !subscription.getCriteria().startsWith(changed.fhirType())) {
         continue;

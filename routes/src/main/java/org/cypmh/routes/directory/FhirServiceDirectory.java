@@ -21,13 +21,11 @@ import org.hl7.fhir.r4.model.Range;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
-import org.springframework.stereotype.Component;
 
 /**
- * The directory as stored FHIR resources, read on every question so that an edit through the FHIR
- * API applies to the next referral.
+ * The directory as stored FHIR resources, read on every question; {@link CachedServiceDirectory}
+ * keeps its answers.
  */
-@Component
 class FhirServiceDirectory implements ServiceDirectory {
 
   static final String SERVICE_TYPE_SYSTEM =

@@ -22,9 +22,13 @@ final class GatewayFootprint implements AutoCloseable {
 
   private static final long MIB = 1024 * 1024;
 
+  /** Linux's clock ticks per second for /proc times (USER_HZ, fixed at 100 by the kernel ABI). */
+  private static final long USER_HZ = 100;
+
   private final GatewayClient gateway;
   private final Long pid;
   private final AtomicLong heapPeak = new AtomicLong(-1);
+  private volatile long cpuTicksAtReset = -1;
   private final ScheduledExecutorService sampler =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -39,10 +43,37 @@ final class GatewayFootprint implements AutoCloseable {
     sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
   }
 
-  /** Starts a new heap peak (a new phase). */
+  /** Starts a new heap peak and CPU count (a new phase). */
   void reset() {
     heapPeak.set(-1);
+    cpuTicksAtReset = cpuTicks();
     sample();
+  }
+
+  /**
+   * CPU time (user and system, all threads) the gateway process used since {@link #reset}, in
+   * milliseconds; -1 when unknown. Unlike throughput, this barely changes when other processes
+   * compete for the cores, so runs on a busy machine still compare.
+   */
+  long cpuMillisSinceReset() {
+    long now = cpuTicks();
+    return now < 0 || cpuTicksAtReset < 0 ? -1 : (now - cpuTicksAtReset) * 1000 / USER_HZ;
+  }
+
+  /** utime + stime of {@code /proc/<pid>/stat}, in clock ticks; -1 when unknown. */
+  private long cpuTicks() {
+    if (pid == null) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", pid.toString(), "stat"));
+      // Fields after the command name (which may hold spaces) start after its ')'; utime and stime
+      // are fields 14 and 15 of the line, i.e. 12th and 13th after it.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   Peaks peaks() {

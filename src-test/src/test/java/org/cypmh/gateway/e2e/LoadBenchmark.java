@@ -223,6 +223,7 @@ public final class LoadBenchmark {
     more.put("deliveredToPartners", toPartner.size());
     more.put("notDelivered", referrals - toPartner.size());
     more.put("intakeToPartnerMs", endToEnd);
+    more.put("cpuMsPerRequest", cpuPerRequest(footprint, result));
     report.phase(
         "delivery",
         String.format("fixed %.0f/s", settings.deliveryRate()),
@@ -405,7 +406,19 @@ public final class LoadBenchmark {
       more.put("deliveredToPartners", drain(result));
       more.put("drainSeconds", Duration.ofNanos(System.nanoTime() - drainStart).toSeconds());
     }
+    more.put("cpuMsPerRequest", cpuPerRequest(footprint, result));
     report.phase(scenario, phase, gateway, result, peaks, more);
+  }
+
+  /**
+   * The gateway's CPU time since the phase began (its load and, for a routing gateway, the delivery
+   * of what it accepted) per request answered 2xx; -1 when unknown.
+   */
+  static double cpuPerRequest(GatewayFootprint footprint, LoadResult result) {
+    long cpu = footprint.cpuMillisSinceReset();
+    return cpu < 0 || result.accepted() == 0
+        ? -1
+        : Math.round(cpu * 10.0 / result.accepted()) / 10.0;
   }
 
   @FunctionalInterface

@@ -96,6 +96,7 @@ final class PairedRounds {
           "delivered to partners (of " + referrals + " referrals)",
           PartnerDeliveries.awaitDelivered(referrals));
     }
+    more.put("cpuMsPerRequest", LoadBenchmark.cpuPerRequest(contender.footprint(), result));
     report.phase(scenario, "round " + round + " saturation", contender.name(), result, peaks, more);
     return result;
   }
