@@ -199,12 +199,25 @@ class ScopeAuthorization extends AuthorizationInterceptor implements FhirServerI
                       .withTester(insideProcessMessage)));
     }
     if (grants(scopes, "Procedure", SmartScope::read)) {
-      // The extract checks itself that a partner asks only for its own interventions.
+      // The extracts check themselves that a partner asks only for its own provider's rows.
+      for (String extract : List.of("$mhsds-extract", "$mhsds-table")) {
+        operations.addAll(
+            new RuleBuilder()
+                .allow()
+                .operation()
+                .named(extract)
+                .onServer()
+                .andAllowAllResponses()
+                .build());
+      }
+    }
+    if (grants(scopes, "MeasureReport", SmartScope::read)) {
+      // $measures checks itself that a partner asks only for its own provider's figures.
       operations.addAll(
           new RuleBuilder()
               .allow()
               .operation()
-              .named("$mhsds-extract")
+              .named("$measures")
               .onServer()
               .andAllowAllResponses()
               .build());

@@ -39,7 +39,8 @@ import org.springframework.test.context.TestPropertySource;
       "gateway.security.partners.camhs.certificate-subject=CN=camhs,OU=RZZ",
       "gateway.security.partners.camhs.scopes=system/ServiceRequest.crus,system/Task.ruds,"
           + "system/CarePlan.crus,system/Consent.crus,system/Patient.rs,"
-          + "system/RelatedPerson.crus,system/Subscription.crus,system/Procedure.rs",
+          + "system/RelatedPerson.crus,system/Subscription.crus,system/Procedure.rs,"
+          + "system/MeasureReport.rs",
       // A second provider (the demo MHST provider, 8ZZ03): an unrelated organisation with broad
       // scopes, the usual attacker.
       "gateway.security.partners.vcse-b.ods-code=8ZZ03",

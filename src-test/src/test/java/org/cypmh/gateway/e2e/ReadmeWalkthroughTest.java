@@ -49,6 +49,8 @@ class ReadmeWalkthroughTest {
           "register-charity",
           "brief-intervention",
           "mhsds-extract",
+          "measures",
+          "mhsds-table",
           "audit",
           "access-token");
 
