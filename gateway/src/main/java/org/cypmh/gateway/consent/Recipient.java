@@ -20,6 +20,13 @@ public record Recipient(
     String sector,
     String name) {
 
+  /**
+   * NHS England, which receives MHSDS submissions: the recipient of every national-reporting
+   * question (the brief-intervention extract and the MHSDS tables), so a Consent can refuse it.
+   */
+  public static final Recipient NATIONAL_REPORTING =
+      new Recipient(null, "X24", "mhsds", Set.of(), "national-reporting", "NHS England (MHSDS)");
+
   public Recipient {
     serviceTypes = Set.copyOf(serviceTypes);
   }

@@ -50,10 +50,6 @@ class MhsdsExtract {
   /** Interventions (of every provider) one day's search may hold; more is refused, not cut. */
   static final int MAX_PER_DAY = 10_000;
 
-  /** NHS England, which receives MHSDS submissions. */
-  static final Recipient NATIONAL_REPORTING =
-      new Recipient(null, "X24", "mhsds", Set.of(), "national-reporting", "NHS England (MHSDS)");
-
   private final DaoRegistry daoRegistry;
   @PersistenceContext private EntityManager entityManager;
   private final ConsentService consent;
@@ -147,7 +143,7 @@ class MhsdsExtract {
         new ConsentQuestion(
             patient,
             patientId,
-            NATIONAL_REPORTING,
+            Recipient.NATIONAL_REPORTING,
             "HOPERAT",
             "Procedure",
             Set.of(),

@@ -19,9 +19,6 @@ import org.springframework.stereotype.Component;
 @Component
 class NationalReportingConsent {
 
-  static final Recipient NATIONAL_REPORTING =
-      new Recipient(null, "X24", "mhsds", Set.of(), "national-reporting", "NHS England (MHSDS)");
-
   private final DaoRegistry daoRegistry;
   private final ConsentService consent;
   private final ConsentDecisionLog decisions;
@@ -44,7 +41,7 @@ class NationalReportingConsent {
         new ConsentQuestion(
             patient,
             patientId,
-            NATIONAL_REPORTING,
+            Recipient.NATIONAL_REPORTING,
             "HOPERAT",
             resourceType,
             Set.of(),
