@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.consent.ConsentProperties.Basis;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.ConsentDecision.Outcome;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.England;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Consent.ConsentProvisionType;
@@ -47,7 +49,6 @@ final class ConsentRules {
 
   static final String SERVICE_TYPE_SYSTEM =
       "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
-  static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
   static final String GP_PRACTICE = "gp-practice";
   static final String PRIMARY_CARE = "primary-care";
   static final String NOT_REGISTERED = "not-registered-with-practice";
@@ -68,7 +69,7 @@ final class ConsentRules {
    *     GpRegistrations}): ODS codes (upper case) and Organization references
    */
   ConsentDecision decide(ConsentQuestion question, List<Consent> consents, Set<String> practices) {
-    LocalDate day = question.at().atZone(ConsentGiver.ENGLAND).toLocalDate();
+    LocalDate day = question.at().atZone(England.ZONE).toLocalDate();
     Recipient recipient = question.recipient();
     List<String> notes = new ArrayList<>();
     List<Consent> counting = counting(question, consents, day, notes);
@@ -297,7 +298,7 @@ final class ConsentRules {
     if (actor.hasIdentifier()) {
       String system = actor.getIdentifier().getSystem();
       String value = actor.getIdentifier().getValue();
-      if (ODS_SYSTEM.equals(system)) {
+      if (ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(system)) {
         return value != null && value.equals(recipient.odsCode());
       }
       if (ServiceDirectory.SERVICE_ID_SYSTEM.equals(system)) {

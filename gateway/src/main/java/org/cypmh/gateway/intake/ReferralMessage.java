@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -26,7 +27,6 @@ record ReferralMessage(
   static final String EVENT_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
   static final String REASON_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
   static final String EVENT = "servicerequest-request";
-  private static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
 
   /**
    * Why the sender sent it ({@code message-reason-bars}): a new referral, a change (incl.
@@ -259,10 +259,14 @@ record ReferralMessage(
   static String patientMatch(Patient patient) {
     String nhsNumber = nhsNumber(patient.getIdentifier());
     if (nhsNumber != null) {
-      return "identifier=" + NHS_NUMBER + "|" + nhsNumber;
+      return "identifier=" + ConformancePackage.NHS_NUMBER_SYSTEM + "|" + nhsNumber;
     }
     return patient.getIdentifier().stream()
-        .filter(i -> i.hasSystem() && i.hasValue() && !NHS_NUMBER.equals(i.getSystem()))
+        .filter(
+            i ->
+                i.hasSystem()
+                    && i.hasValue()
+                    && !ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()))
         .findFirst()
         .map(i -> "identifier=" + i.getSystem() + "|" + i.getValue())
         .orElse(null);
@@ -294,7 +298,7 @@ record ReferralMessage(
 
   private static String nhsNumber(List<Identifier> identifiers) {
     return identifiers.stream()
-        .filter(i -> NHS_NUMBER.equals(i.getSystem()))
+        .filter(i -> ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()))
         .map(Identifier::getValue)
         .findFirst()
         .orElse(null);

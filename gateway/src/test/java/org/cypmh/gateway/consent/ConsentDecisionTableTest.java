@@ -444,7 +444,9 @@ class ConsentDecisionTableTest {
       patient.addGeneralPractitioner(
           new Reference()
               .setIdentifier(
-                  new Identifier().setSystem(ConsentRules.ODS_SYSTEM).setValue("B86001")));
+                  new Identifier()
+                      .setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM)
+                      .setValue("B86001")));
 
       ConsentDecision decision = rules.decide(ask(patient, GP), List.of());
 
@@ -596,7 +598,10 @@ class ConsentDecisionTableTest {
     patient.addGeneralPractitioner(
         new Reference()
             .setType("Organization")
-            .setIdentifier(new Identifier().setSystem(ConsentRules.ODS_SYSTEM).setValue("Y99901")));
+            .setIdentifier(
+                new Identifier()
+                    .setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM)
+                    .setValue("Y99901")));
     return patient;
   }
 
@@ -652,7 +657,7 @@ class ConsentDecisionTableTest {
   }
 
   private static Reference actorOds(String ods) {
-    return actorIdentifier(ConsentRules.ODS_SYSTEM, ods);
+    return actorIdentifier(ConformancePackage.ODS_ORGANIZATION_SYSTEM, ods);
   }
 
   private static Reference actorIdentifier(String system, String value) {

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.cypmh.routes.LeasedClaim;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.RoutesProperties;
 import org.hibernate.LockOptions;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
