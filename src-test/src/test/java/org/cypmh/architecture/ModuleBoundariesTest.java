@@ -22,7 +22,7 @@ import com.tngtech.archunit.lang.ArchRule;
       "org.cypmh.terminology",
       "org.cypmh.profiles"
     },
-    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleBoundariesTest {
 
   /**

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.DeliveryPlan;
 import org.cypmh.routes.api.ExchangeAudit;
+import org.cypmh.routes.api.TaskOutputs;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
@@ -25,12 +26,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class DeliveryFeedback {
-
-  public static final String OUTPUT_TYPE_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/task-output";
-
-  /** The Task output naming a service the referral was delivered to. */
-  public static final String DELIVERED_TO = "delivered-to";
 
   /** The gateway acting on its routes, as the requesting agent of what it sends. */
   private final DaoRegistry daoRegistry;
@@ -58,7 +53,9 @@ public class DeliveryFeedback {
           }
           tell(task, "delivered to " + delivery.service());
           task.addOutput()
-              .setType(new CodeableConcept(new Coding(OUTPUT_TYPE_SYSTEM, DELIVERED_TO, null)))
+              .setType(
+                  new CodeableConcept(
+                      new Coding(TaskOutputs.OUTPUT_TYPE_SYSTEM, TaskOutputs.DELIVERED_TO, null)))
               .setValue(new Reference(delivery.service()));
           if (delivery.redacted() > 0) {
             task.addNote()
