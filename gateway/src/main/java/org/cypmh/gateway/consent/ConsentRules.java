@@ -14,6 +14,7 @@ import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.ConsentDecision.Outcome;
 import org.cypmh.routes.api.England;
 import org.cypmh.routes.api.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Consent.ConsentProvisionType;
@@ -47,8 +48,6 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class ConsentRules {
 
-  static final String SERVICE_TYPE_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
   static final String GP_PRACTICE = "gp-practice";
   static final String PRIMARY_CARE = "primary-care";
   static final String NOT_REGISTERED = "not-registered-with-practice";
@@ -304,7 +303,7 @@ final class ConsentRules {
       if (ServiceDirectory.SERVICE_ID_SYSTEM.equals(system)) {
         return value != null && value.equals(recipient.serviceId());
       }
-      if (SERVICE_TYPE_SYSTEM.equals(system)) {
+      if (TerminologyContent.SERVICE_TYPE_SYSTEM.equals(system)) {
         return recipient.serviceTypes().contains(value);
       }
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.DirectoryService;
 import org.cypmh.routes.api.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
@@ -123,7 +124,7 @@ public class Recipients {
         terminology.lookupCode(
             new ValidationSupportContext(terminology),
             new LookupCodeRequest(
-                ConsentRules.SERVICE_TYPE_SYSTEM, serviceType, null, Set.of("sector")));
+                TerminologyContent.SERVICE_TYPE_SYSTEM, serviceType, null, Set.of("sector")));
     if (result == null || !result.isFound()) {
       return Optional.empty();
     }

@@ -51,6 +51,7 @@ import org.cypmh.gateway.security.CertificateAuthority;
 import org.cypmh.gateway.security.DemoCredentials;
 import org.cypmh.gateway.security.MutualTlsConnector;
 import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.RoutesProperties;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -131,7 +132,6 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
     SERVICES = Collections.unmodifiableMap(services);
   }
 
-  private static final String EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
   private static final String FHIR_JSON = "application/fhir+json";
   private static final Pattern PATH =
       Pattern.compile("^/([a-z0-9-]+)/fhir(/\\$process-message)?/?$");
@@ -379,7 +379,9 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
     header.setEvent(
         ((delivered instanceof Bundle b) ? messageHeaderOf(b) : Optional.<MessageHeader>empty())
             .map(MessageHeader::getEventCoding)
-            .orElse(new org.hl7.fhir.r4.model.Coding(EVENTS, "servicerequest-request", null)));
+            .orElse(
+                new org.hl7.fhir.r4.model.Coding(
+                    BarsCodes.EVENTS_SYSTEM, "servicerequest-request", null)));
     header
         .getResponse()
         .setIdentifier(delivered == null ? "unknown" : delivered.getIdPart())
@@ -532,7 +534,8 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
         .setValue("urn:uuid:" + UUID.randomUUID());
     MessageHeader header = new MessageHeader();
     header.setId(UUID.randomUUID().toString());
-    header.setEvent(new org.hl7.fhir.r4.model.Coding(EVENTS, "servicerequest-response", null));
+    header.setEvent(
+        new org.hl7.fhir.r4.model.Coding(BarsCodes.EVENTS_SYSTEM, "servicerequest-response", null));
     header
         .getSource()
         .setName(service + " (demo partner)")

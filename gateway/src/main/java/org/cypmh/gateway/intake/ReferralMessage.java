@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -24,8 +25,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 record ReferralMessage(
     MessageHeader header, Bundle bundle, Reason reason, int referralIndexInMessage) {
 
-  static final String EVENT_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
-  static final String REASON_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
   static final String EVENT = "servicerequest-request";
 
   /**
@@ -103,7 +102,7 @@ record ReferralMessage(
   private static Reason reason(MessageHeader header) {
     Coding reason =
         header.getReason().getCoding().stream()
-            .filter(c -> REASON_SYSTEM.equals(c.getSystem()))
+            .filter(c -> BarsCodes.REASONS_SYSTEM.equals(c.getSystem()))
             .findFirst()
             .orElse(null);
     if (reason == null || reason.getCode() == null) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.BarsOrigin;
 import org.cypmh.routes.api.DeliveryRecords;
 import org.cypmh.routes.api.DirectoryService;
@@ -188,7 +189,7 @@ class ReferrerResponses implements FhirServerInterceptor {
     header.setId(UUID.nameUUIDFromBytes(("header|" + version).getBytes()).toString());
     header.setEvent(
         new Coding(
-            ReferralMessage.EVENT_SYSTEM,
+            BarsCodes.EVENTS_SYSTEM,
             BarsDefinition.EVENT_SERVICEREQUEST_RESPONSE,
             "ServiceRequest - Response"));
     header.setDefinition(

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.cypmh.routes.api.CamhsServices;
 import org.cypmh.routes.api.ClaimedEvent;
 import org.cypmh.routes.api.ConsentCheck;
 import org.cypmh.routes.api.DirectoryService;
@@ -21,6 +20,7 @@ import org.cypmh.routes.api.ServiceDirectory;
 import org.cypmh.routes.api.SharedRecord;
 import org.cypmh.routes.api.YoungPersonLock;
 import org.cypmh.terminology.api.CodeTranslation;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.cypmh.terminology.api.Translation;
 import org.cypmh.terminology.api.TranslationTarget;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -139,7 +139,7 @@ class TransitionPlanSharing implements OutboxHandler {
     for (String type : named) {
       Translation translated =
           translation.translate(
-              new Coding(CamhsServices.SERVICE_TYPE_SYSTEM, type, null), CAMHS_TO_ADULT);
+              new Coding(TerminologyContent.SERVICE_TYPE_SYSTEM, type, null), CAMHS_TO_ADULT);
       if (translated.status() == Translation.Status.NOT_IN_MAP) {
         adult.add(type); // not a CAMHS type: already an adult service
       }
@@ -153,7 +153,7 @@ class TransitionPlanSharing implements OutboxHandler {
 
   private static List<String> serviceTypes(CodeableConcept concept) {
     return concept.getCoding().stream()
-        .filter(c -> CamhsServices.SERVICE_TYPE_SYSTEM.equals(c.getSystem()) && c.hasCode())
+        .filter(c -> TerminologyContent.SERVICE_TYPE_SYSTEM.equals(c.getSystem()) && c.hasCode())
         .map(Coding::getCode)
         .toList();
   }

@@ -12,6 +12,7 @@ import org.cypmh.gateway.consent.ConsentProperties.Basis;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.ConsentDecision.Outcome;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -178,7 +179,9 @@ class ConsentDecisionTableTest {
           consent(
               "c1",
               byYoungPerson(),
-              permit(actorIdentifier(ConsentRules.SERVICE_TYPE_SYSTEM, "vcse-eating-disorders")));
+              permit(
+                  actorIdentifier(
+                      TerminologyContent.SERVICE_TYPE_SYSTEM, "vcse-eating-disorders")));
 
       assertThat(rules.decide(ask(aged(17), VCSE), List.of(permit)).outcome())
           .isEqualTo(Outcome.PERMIT);

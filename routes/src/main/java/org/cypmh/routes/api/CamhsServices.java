@@ -1,5 +1,6 @@
 package org.cypmh.routes.api;
 
+import org.cypmh.terminology.api.TerminologyContent;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.springframework.stereotype.Component;
 
@@ -7,8 +8,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class CamhsServices {
 
-  public static final String SERVICE_TYPE_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
   static final String CAMHS_SERVICE_TYPES =
       "https://cypmh-gateway.org/fhir/ValueSet/cypmh-camhs-service-type";
 
@@ -21,6 +20,9 @@ public class CamhsServices {
   /** True if any of its service types is in the CAMHS service-type ValueSet. */
   public boolean isCamhs(DirectoryService service) {
     return service.types().stream()
-        .anyMatch(type -> terminology.validateCode(CAMHS_SERVICE_TYPES, SERVICE_TYPE_SYSTEM, type));
+        .anyMatch(
+            type ->
+                terminology.validateCode(
+                    CAMHS_SERVICE_TYPES, TerminologyContent.SERVICE_TYPE_SYSTEM, type));
   }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.BarsOrigin;
 import org.cypmh.routes.api.DirectoryService;
 import org.cypmh.routes.api.PartnerEndpoint.Connection;
@@ -40,8 +41,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 final class PartnerPayload {
 
-  static final String BARS_EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
-  static final String BARS_REASONS = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
   static final String GATEWAY_ENDPOINT = "https://cypmh-gateway.org/fhir";
 
   /** The identifier a shared record carries at the partner: the gateway's resource id. */
@@ -124,12 +123,13 @@ final class PartnerPayload {
   private static MessageHeader header(
       RoutableReferral referral, DirectoryService destination, String referralUrl) {
     MessageHeader header = new MessageHeader();
-    header.setEvent(new Coding(BARS_EVENTS, "servicerequest-request", "ServiceRequest - Request"));
+    header.setEvent(
+        new Coding(BarsCodes.EVENTS_SYSTEM, "servicerequest-request", "ServiceRequest - Request"));
     header
         .getReason()
         .addCoding(
             new Coding(
-                BARS_REASONS,
+                BarsCodes.REASONS_SYSTEM,
                 referral.change() == RoutableReferral.Change.NEW ? "new" : "update",
                 null));
     header.setDefinition(definition(referral));

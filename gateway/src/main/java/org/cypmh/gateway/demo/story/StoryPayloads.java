@@ -6,6 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.profiles.api.NhsNumber;
+import org.cypmh.routes.api.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -35,9 +37,6 @@ import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
  */
 final class StoryPayloads {
 
-  static final String SCHOOL_URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
-  static final String PATHWAY = "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-referral-pathway";
-  static final String SERVICE_TYPE = "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
   static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
   static final String FIRST_STEPS_CODES =
       "https://cypmh-gateway.org/fhir/CodeSystem/vcse-first-steps-interventions";
@@ -135,7 +134,11 @@ final class StoryPayloads {
     referral.addIdentifier().setSystem(REFERRAL_IDENTIFIER).setValue(run + "-" + key);
     referral.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
     referral.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
-    referral.addCategory().addCoding().setSystem(PATHWAY).setCode(pathway);
+    referral
+        .addCategory()
+        .addCoding()
+        .setSystem(TerminologyContent.REFERRAL_PATHWAY_SYSTEM)
+        .setCode(pathway);
     referral.setPriority(priority);
     referral
         .getCode()
@@ -163,7 +166,7 @@ final class StoryPayloads {
   static Reference school(String urn, String display) {
     return new Reference()
         .setType("Organization")
-        .setIdentifier(new Identifier().setSystem(SCHOOL_URN).setValue(urn))
+        .setIdentifier(new Identifier().setSystem(ServiceDirectory.SCHOOL_URN_SYSTEM).setValue(urn))
         .setDisplay(display);
   }
 
@@ -257,7 +260,10 @@ final class StoryPayloads {
     meeting.setStatus(CarePlan.CarePlanActivityStatus.SCHEDULED);
     meeting.setCode(
         new CodeableConcept(
-            new Coding(SERVICE_TYPE, "adult-cmht", "Adult community mental health team")));
+            new Coding(
+                TerminologyContent.SERVICE_TYPE_SYSTEM,
+                "adult-cmht",
+                "Adult community mental health team")));
     meeting.setDescription(
         "Joint meeting with CAMHS, the adult community mental health team and "
             + person.given()
