@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.BarsOrigin;
 import org.cypmh.routes.api.DirectoryService;
 import org.cypmh.routes.api.PartnerEndpoint;
@@ -190,7 +191,7 @@ class PartnerPayloadTest {
               url("Observation/assessment"));
       assertThat(bundle.getEntry()).allMatch(e -> !e.hasRequest());
       MessageHeader header = (MessageHeader) bundle.getEntryFirstRep().getResource();
-      assertThat(header.getEventCoding().getSystem()).isEqualTo(PartnerPayload.BARS_EVENTS);
+      assertThat(header.getEventCoding().getSystem()).isEqualTo(BarsCodes.EVENTS_SYSTEM);
       assertThat(header.getEventCoding().getCode()).isEqualTo("servicerequest-request");
       assertThat(header.getReason().getCodingFirstRep().getCode()).isEqualTo("new");
       assertThat(header.getDefinition()).isEqualTo(BarsOrigin.REFERRAL);
@@ -216,7 +217,7 @@ class PartnerPayloadTest {
       MessageHeader header = header(referral(youngPerson()).as(RoutableReferral.Change.UPDATE));
 
       assertThat(header.getReason().getCodingFirstRep().getSystem())
-          .isEqualTo(PartnerPayload.BARS_REASONS);
+          .isEqualTo(BarsCodes.REASONS_SYSTEM);
       assertThat(header.getReason().getCodingFirstRep().getCode()).isEqualTo("update");
       assertThat(header.getDefinition()).isEqualTo(BarsOrigin.REFERRAL);
     }
@@ -362,7 +363,7 @@ class PartnerPayloadTest {
       message.getMeta().setVersionId("3");
       message.getMeta().addTag(BarsOrigin.MESSAGE_ID_TAG, "sender-message-7", null);
       MessageHeader header = new MessageHeader();
-      header.setEvent(new Coding(PartnerPayload.BARS_EVENTS, "booking-request", null));
+      header.setEvent(new Coding(BarsCodes.EVENTS_SYSTEM, "booking-request", null));
       header.setDefinition("https://fhir.nhs.uk/MessageDefinition/x");
       header.getSource().setEndpoint("https://sender.example/fhir");
       header.addDestination().setEndpoint("https://cypmh-gateway.org/fhir/$process-message");
