@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The transition watch ({@code routes.transitions.*}).
+ * The transition watch ({@code routes.transitions.*}: the prefix deployments already set, kept when
+ * the watch moved from the routes module into the transitions feature).
  *
  * @param watchInterval how often each node runs the watch (default 1 day); runs on several nodes or
  *     close together create each Task once
