@@ -47,6 +47,7 @@ public class Deliveries {
   private final DeliveryQueue queue;
   private final Clock clock;
   private final RoutesProperties.Delivery settings;
+  private final DeliveryMetrics metrics;
 
   @PersistenceContext private EntityManager entityManager;
 
@@ -56,7 +57,8 @@ public class Deliveries {
       PartnerPayloads payloads,
       DeliveryQueue queue,
       Clock clock,
-      RoutesProperties properties) {
+      RoutesProperties properties,
+      DeliveryMetrics metrics) {
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.feedback = feedback;
@@ -64,6 +66,7 @@ public class Deliveries {
     this.queue = queue;
     this.clock = clock;
     this.settings = properties.delivery();
+    this.metrics = metrics;
   }
 
   /**
@@ -338,6 +341,7 @@ public class Deliveries {
           }
           record(delivery, address, response, started);
           delivery.delivered(response.location(), clock.instant());
+          metrics.delivered(delivery);
           if (delivery.kind() == Delivery.Kind.REFERRAL) {
             feedback.delivered(delivery);
           }
@@ -361,6 +365,7 @@ public class Deliveries {
             return;
           }
           delivery.dead(error, clock.instant());
+          metrics.deadLettered(delivery);
           if (delivery.kind() != Delivery.Kind.NOTIFICATION) {
             feedback.dead(delivery);
           }
@@ -457,6 +462,7 @@ public class Deliveries {
   private void record(
       Delivery delivery, String address, PartnerResponse response, Instant started) {
     feedback.attempted(delivery, response, address);
+    metrics.attempted(delivery, response);
     entityManager.persist(
         new DeliveryAttempt(
             delivery.id(),

@@ -62,6 +62,7 @@ class OutboxDispatch {
   private final InterventionSummaries interventions;
   private final TransitionPlanSharing transitionPlans;
   private final MessageForwarding messages;
+  private final OutboxMetrics metrics;
 
   OutboxDispatch(
       OutboxClaims claims,
@@ -76,7 +77,8 @@ class OutboxDispatch {
       YoungPersonLock youngPerson,
       InterventionSummaries interventions,
       TransitionPlanSharing transitionPlans,
-      MessageForwarding messages) {
+      MessageForwarding messages,
+      OutboxMetrics metrics) {
     this.claims = claims;
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -91,6 +93,7 @@ class OutboxDispatch {
     this.interventions = interventions;
     this.transitionPlans = transitionPlans;
     this.messages = messages;
+    this.metrics = metrics;
   }
 
   /** Claims the events due now, for this node. */
@@ -149,6 +152,9 @@ class OutboxDispatch {
       plans = toEarlierDestinations(routable, event);
     }
     List<Long> toSend = deliveries.store(event.id(), event.focus(), event.task(), patient, plans);
+    if (event.type() == OutboxEvent.Type.REFERRAL_ACCEPTED) {
+      metrics.routed(plans);
+    }
     feedback.decided(
         event.type().name().toLowerCase().replace('_', '-'),
         event.focus(),
