@@ -56,13 +56,19 @@ class ReferralTracking implements FhirServerInterceptor {
   @PersistenceContext private EntityManager entityManager;
 
   private final NhsNumberTrace trace;
+  private final ReferralMetrics metrics;
 
   ReferralTracking(
-      DaoRegistry daoRegistry, Clock clock, RoutesProperties routes, NhsNumberTrace trace) {
+      DaoRegistry daoRegistry,
+      Clock clock,
+      RoutesProperties routes,
+      NhsNumberTrace trace,
+      ReferralMetrics metrics) {
     this.daoRegistry = daoRegistry;
     this.clock = clock;
     this.routing = routes.enabled();
     this.trace = trace;
+    this.metrics = metrics;
   }
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -81,6 +87,7 @@ class ReferralTracking implements FhirServerInterceptor {
                 OutboxEvent.Type.REFERRAL_ACCEPTED, versioned(referral), taskId, clock.instant())
             .targetedAt(BarsHeaders.targetService(request)));
     remember(request, referral, taskId);
+    metrics.received(request, "accepted");
   }
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
@@ -104,6 +111,7 @@ class ReferralTracking implements FhirServerInterceptor {
             taskId,
             clock.instant()));
     remember(request, referral, taskId);
+    metrics.received(request, cancelled ? "cancelled" : "updated");
   }
 
   /** The tracking Task of a stored referral, if it has one. */
