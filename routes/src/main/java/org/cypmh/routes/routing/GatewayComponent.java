@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component("gateway")
+@org.apache.camel.spi.annotations.Component("gateway")
 class GatewayComponent extends DefaultComponent {
 
   private final ServiceDirectory directory;

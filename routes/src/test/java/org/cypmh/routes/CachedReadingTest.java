@@ -1,0 +1,46 @@
+package org.cypmh.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CachedReadingTest {
+
+  private Instant now = Instant.parse("2026-12-06T12:00:00Z");
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
+
+  @Test
+  void scrapesWithinTheMaximumAgeShareOneReadingAndTheNextOneReadsAgain() {
+    AtomicInteger reads = new AtomicInteger();
+    CachedReading<Integer> reading =
+        new CachedReading<>(reads::incrementAndGet, Duration.ofSeconds(5), clock);
+
+    assertThat(reading.get()).isEqualTo(1);
+    now = now.plusSeconds(4);
+    assertThat(reading.get()).isEqualTo(1);
+    now = now.plusSeconds(1);
+    assertThat(reading.get()).isEqualTo(2);
+    assertThat(reads).hasValue(2);
+  }
+}
