@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -33,10 +34,12 @@ class OperationsFilesTest extends RoutingBehaviourSupport {
   @Test
   void everyMetricTheDashboardAndAlertsNameIsExposedByTheGateway() throws Exception {
     OperationsMetricsTest.deliverOneAndDeadLetterOne(this);
-    // A referral without its subject: refused by validation, counted per partner.
-    Bundle invalid = RoutingReferrals.referral().transaction();
-    invalid.getEntry().removeIf(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Patient);
-    assertThat(gateway.post("/fhir", invalid).statusCode()).isIn(400, 422);
+    // A referral without its priority: refused by profile validation, counted per partner.
+    Bundle invalid =
+        TestReferrals.transaction(
+            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
+    ((ServiceRequest) invalid.getEntry().get(1).getResource()).setPriority(null);
+    assertThat(gateway.post("/fhir", invalid).statusCode()).isEqualTo(422);
 
     Set<String> named = new TreeSet<>();
     named.addAll(alertMetrics());
