@@ -1,6 +1,7 @@
 package org.cypmh.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,5 +43,26 @@ class CachedReadingTest {
     now = now.plusSeconds(1);
     assertThat(reading.get()).isEqualTo(2);
     assertThat(reads).hasValue(2);
+  }
+
+  @Test
+  void aFailedReadIsNotRepeatedUntilTheMaximumAgeHasPassed() {
+    AtomicInteger reads = new AtomicInteger();
+    CachedReading<Integer> reading =
+        new CachedReading<>(
+            () -> {
+              if (reads.incrementAndGet() == 1) {
+                throw new IllegalStateException("database away");
+              }
+              return reads.get();
+            },
+            Duration.ofSeconds(5),
+            clock);
+
+    assertThatThrownBy(reading::get).hasMessage("database away");
+    assertThatThrownBy(reading::get).hasMessage("database away");
+    assertThat(reads).hasValue(1);
+    now = now.plusSeconds(5);
+    assertThat(reading.get()).isEqualTo(2);
   }
 }
