@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -93,6 +94,32 @@ class OperationsMetricsTest extends RoutingBehaviourSupport {
   void backlogAndDeadLetterGaugesAgreeWithTheDeliveryLedger() {
     deliverOneAndDeadLetterOne(this);
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    // The single point of access asks the gateway to come back in 15 s: the delivery waits.
+    RoutingReferrals waiting = RoutingReferrals.referral().fromGp("B86001").reason("35489007");
+    PartnerNetwork.PARTNERS
+        .server()
+        .stubFor(
+            post(urlEqualTo("/camhs-spa/fhir"))
+                .withRequestBody(containing(waiting.identifier()))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "15")));
+    Accepted accepted = accept(waiting);
+    await().atMost(DELIVERY).until(() -> "1".equals(delivery(accepted).get("attempts")));
+
+    await()
+        .atMost(DELIVERY)
+        .untilAsserted(
+            () -> {
+              PrometheusScrape scrape = PrometheusScrape.read(gateway);
+              assertThat(scrape.value("gateway_delivery_backlog"))
+                  .isGreaterThanOrEqualTo(1)
+                  .isEqualTo(count(jdbc, "PENDING"));
+              assertThat(scrape.value("gateway_delivery_backlog_oldest_age_seconds")).isPositive();
+            });
+    removeStubsFor(waiting);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> "DELIVERED".equals(delivery(accepted).get("status")));
 
     // The gauges are read from the ledger at most every few seconds: they catch up.
     await()
