@@ -62,10 +62,14 @@ class AuditMetrics {
                 "select count(r), min(r.recorded) from AuditRecord r where r.sealNo is null",
                 Object[].class)
             .getSingleResult();
+    // Seal numbers grow with time: the primary key finds the last seal without a scan.
     Instant lastSeal =
         entityManager
-            .createQuery("select max(s.sealedAt) from AuditSeal s", Instant.class)
-            .getSingleResult();
+            .createQuery("select s.sealedAt from AuditSeal s order by s.sealNo desc", Instant.class)
+            .setMaxResults(1)
+            .getResultStream()
+            .findFirst()
+            .orElse(null);
     return new Reading(((Number) unsealed[0]).longValue(), (Instant) unsealed[1], lastSeal);
   }
 

@@ -8,6 +8,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -136,12 +137,15 @@ public class DeliveryMetrics {
     return at;
   }
 
+  /** The states that wait for something; delivered and cancelled ones, the bulk, are not read. */
   private DeliveryLedgerReading readLedger() {
     return DeliveryLedgerReading.of(
         entityManager
             .createQuery(
-                "select d.status, count(d), min(d.createdAt) from Delivery d group by d.status",
+                "select d.status, count(d), min(d.createdAt) from Delivery d"
+                    + " where d.status in :waiting group by d.status",
                 Object[].class)
+            .setParameter("waiting", List.of(Status.PENDING, Status.DEAD, Status.WITHHELD))
             .getResultList());
   }
 
