@@ -54,7 +54,8 @@ class GatewayComponent extends DefaultComponent {
               uri,
               this,
               getAndRemoveParameter(parameters, "conceptMap", String.class),
-              getAndRemoveParameter(parameters, "element", String.class, "performerType"),
+              getAndRemoveParameter(
+                  parameters, "element", String.class, GatewayEndpoint.DEFAULT_ELEMENT),
               translation);
       case "consent" ->
           new ConsentEndpoint(

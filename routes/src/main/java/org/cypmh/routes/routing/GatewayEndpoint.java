@@ -25,6 +25,9 @@ import org.apache.camel.support.DefaultEndpoint;
     remote = false)
 abstract class GatewayEndpoint extends DefaultEndpoint {
 
+  /** The element gateway:translate translates when a route names none. */
+  static final String DEFAULT_ELEMENT = "performerType";
+
   @UriPath(
       enums = "referral,deliver,translate,consent",
       description =
@@ -60,10 +63,10 @@ abstract class GatewayEndpoint extends DefaultEndpoint {
 
   @UriParam(
       label = "producer",
-      defaultValue = "performerType",
+      defaultValue = DEFAULT_ELEMENT,
       enums = "performerType,reasonCode,code,category",
       description = "translate: the ServiceRequest element whose codings are translated")
-  private String element = "performerType";
+  private String element = DEFAULT_ELEMENT;
 
   GatewayEndpoint(String uri, GatewayComponent component, String block) {
     super(uri, component);
