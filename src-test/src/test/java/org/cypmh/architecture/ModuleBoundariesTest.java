@@ -1,5 +1,7 @@
 package org.cypmh.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -35,13 +37,10 @@ class ModuleBoundariesTest {
           .that()
           .resideInAPackage("org.cypmh.gateway..")
           .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "org.cypmh.routes.outbox..",
-              "org.cypmh.routes.routing..",
-              "org.cypmh.routes.delivery..",
-              "org.cypmh.routes.directory..",
-              "org.cypmh.routes.operations..")
+          .dependOnClassesThat(
+              resideInAPackage("org.cypmh.routes..")
+                  .and(resideOutsideOfPackage("org.cypmh.routes.api.."))
+                  .and(not(equivalentTo(org.cypmh.routes.RoutingConfig.class))))
           .because("routes offers ports in routes.api; everything else of it is its own");
 
   /**

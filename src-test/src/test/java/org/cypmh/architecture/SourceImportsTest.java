@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 class SourceImportsTest {
 
   private static final Pattern ROUTES_INTERNAL =
-      Pattern.compile(
-          "^import (static )?org\\.cypmh\\.routes\\.(outbox|routing|delivery|directory|operations)\\..*");
+      Pattern.compile("^import (static )?org\\.cypmh\\.routes\\.(?!api\\.|RoutingConfig;).*");
 
   @Test
   void gatewaySourcesImportNoRoutesInternals() throws IOException {

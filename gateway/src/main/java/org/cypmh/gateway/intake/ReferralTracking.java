@@ -54,6 +54,7 @@ class ReferralTracking implements FhirServerInterceptor {
   private final boolean routing;
 
   private final NhsNumberTrace trace;
+  private final ReferralMetrics metrics;
 
   private final Outbox outbox;
 
@@ -62,12 +63,14 @@ class ReferralTracking implements FhirServerInterceptor {
       DaoRegistry daoRegistry,
       Clock clock,
       RoutesProperties routes,
-      NhsNumberTrace trace) {
+      NhsNumberTrace trace,
+      ReferralMetrics metrics) {
     this.outbox = outbox;
     this.daoRegistry = daoRegistry;
     this.clock = clock;
     this.routing = routes.enabled();
     this.trace = trace;
+    this.metrics = metrics;
   }
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -86,6 +89,7 @@ class ReferralTracking implements FhirServerInterceptor {
             .tracking(taskId)
             .targetedAt(BarsHeaders.targetService(request)));
     remember(request, referral, taskId);
+    metrics.received(request, "accepted");
   }
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
@@ -109,6 +113,7 @@ class ReferralTracking implements FhirServerInterceptor {
                 clock.instant())
             .tracking(taskId));
     remember(request, referral, taskId);
+    metrics.received(request, cancelled ? "cancelled" : "updated");
   }
 
   /** The tracking Task of a stored referral, if it has one. */

@@ -19,10 +19,13 @@ class TransitionWatchRoute extends RouteBuilder {
 
   private final TransitionWatch watch;
   private final TransitionProperties settings;
+  private final TransitionMetrics metrics;
 
-  TransitionWatchRoute(TransitionWatch watch, TransitionProperties settings) {
+  TransitionWatchRoute(
+      TransitionWatch watch, TransitionProperties settings, TransitionMetrics metrics) {
     this.watch = watch;
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -53,6 +56,7 @@ class TransitionWatchRoute extends RouteBuilder {
         .process(
             e -> {
               TransitionWatch.Outcome outcome = watch.run();
+              metrics.ran(outcome);
               log.info(
                   "Transition watch: {} due, {} overdue, {} Task(s) created, {} flagged overdue",
                   outcome.due(),

@@ -88,6 +88,7 @@ class IntakeValidation extends RequestValidatingInterceptor implements FhirServe
     warnings.record(requestDetails, partner, found);
     if (result.getMessages().stream()
         .anyMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())) {
+      warnings.refused(partner);
       throw refusal(outcome);
     }
     return result;

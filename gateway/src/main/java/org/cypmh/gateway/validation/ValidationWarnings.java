@@ -29,7 +29,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
  * </ul>
  *
  * <p>Counter {@value #COUNTER}, tags {@code partner} (ODS code, {@code operator} for the gateway's
- * operator) and {@code kind} ({@link UnknownContent#tag()}).
+ * operator) and {@code kind} ({@link UnknownContent#tag()}); counter {@value #FAILURES} for
+ * requests refused, tag {@code partner}.
  */
 public final class ValidationWarnings implements FhirServerInterceptor {
 
@@ -44,6 +45,9 @@ public final class ValidationWarnings implements FhirServerInterceptor {
   public static final String KIND_SYSTEM =
       "https://cypmh-gateway.org/fhir/CodeSystem/validation-warning-kind";
   static final String COUNTER = "gateway.validation.warnings";
+
+  /** Requests refused for not conforming, tag {@code partner} as for warnings. */
+  static final String FAILURES = "gateway.validation.failures";
 
   private static final Pattern ENTRY = Pattern.compile("^Bundle\\.entry\\[(\\d+)]");
 
@@ -81,6 +85,11 @@ public final class ValidationWarnings implements FhirServerInterceptor {
     if (request instanceof ServletRequestDetails servlet && servlet.getServletResponse() != null) {
       servlet.getServletResponse().setHeader(HEADER, Integer.toString(warnings.size()));
     }
+  }
+
+  /** Counts a request refused by validation. */
+  void refused(String partner) {
+    meters.counter(FAILURES, "partner", partner == null ? "operator" : partner).increment();
   }
 
   /** One warning: the issue as returned and its kind. */

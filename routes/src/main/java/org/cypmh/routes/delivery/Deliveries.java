@@ -49,6 +49,7 @@ public class Deliveries implements DeliveryRecords {
   private final DeliveryQueue queue;
   private final Clock clock;
   private final RoutesProperties.Delivery settings;
+  private final DeliveryMetrics metrics;
 
   @PersistenceContext private EntityManager entityManager;
 
@@ -58,7 +59,8 @@ public class Deliveries implements DeliveryRecords {
       PartnerPayloads payloads,
       DeliveryQueue queue,
       Clock clock,
-      RoutesProperties properties) {
+      RoutesProperties properties,
+      DeliveryMetrics metrics) {
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.feedback = feedback;
@@ -66,6 +68,7 @@ public class Deliveries implements DeliveryRecords {
     this.queue = queue;
     this.clock = clock;
     this.settings = properties.delivery();
+    this.metrics = metrics;
   }
 
   /**
@@ -342,6 +345,7 @@ public class Deliveries implements DeliveryRecords {
           }
           record(delivery, address, response, started);
           delivery.delivered(response.location(), clock.instant());
+          metrics.delivered(delivery);
           if (delivery.kind() == Delivery.Kind.REFERRAL) {
             feedback.delivered(delivery);
           }
@@ -365,6 +369,7 @@ public class Deliveries implements DeliveryRecords {
             return;
           }
           delivery.dead(error, clock.instant());
+          metrics.deadLettered(delivery);
           if (delivery.kind() != Delivery.Kind.NOTIFICATION) {
             feedback.dead(delivery);
           }
@@ -465,6 +470,7 @@ public class Deliveries implements DeliveryRecords {
   private void record(
       Delivery delivery, String address, PartnerResponse response, Instant started) {
     feedback.attempted(delivery, response, address);
+    metrics.attempted(delivery, response);
     entityManager.persist(
         new DeliveryAttempt(
             delivery.id(),

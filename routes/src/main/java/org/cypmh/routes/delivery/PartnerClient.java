@@ -146,6 +146,11 @@ class PartnerClient {
     return response;
   }
 
+  /** Every endpoint's breaker, for their metrics. */
+  CircuitBreakerRegistry breakers() {
+    return breakers;
+  }
+
   private CircuitBreaker breaker(PartnerEndpoint endpoint) {
     return breakers.circuitBreaker(endpoint.resourceId());
   }

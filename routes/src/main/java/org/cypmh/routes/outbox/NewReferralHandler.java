@@ -25,13 +25,16 @@ class NewReferralHandler implements OutboxHandler {
   private final ServiceDirectory directory;
   private final ConsentCheck consent;
   private final YoungPersonLock youngPerson;
+  private final OutboxMetrics metrics;
 
   NewReferralHandler(
       StoredReferrals referrals,
       ReferralDecisions decisions,
       ServiceDirectory directory,
       ConsentCheck consent,
-      YoungPersonLock youngPerson) {
+      YoungPersonLock youngPerson,
+      OutboxMetrics metrics) {
+    this.metrics = metrics;
     this.referrals = referrals;
     this.decisions = decisions;
     this.directory = directory;
@@ -55,7 +58,9 @@ class NewReferralHandler implements OutboxHandler {
         event.targetService() == null
             ? decisions.route(routable, event)
             : toTarget(routable, event.targetService());
-    return decisions.keep(event, patient, plans);
+    List<Long> toSend = decisions.keep(event, patient, plans);
+    metrics.routed(plans);
+    return toSend;
   }
 
   private List<PlannedDelivery> toTarget(RoutableReferral referral, String serviceId) {

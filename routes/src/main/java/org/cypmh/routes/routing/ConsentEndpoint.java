@@ -4,7 +4,6 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 import org.cypmh.routes.api.ConsentCheck;
 import org.cypmh.routes.api.ConsentDecision;
@@ -16,12 +15,11 @@ import org.cypmh.routes.api.ServiceDirectory;
  * ConsentReason}, for routes that choose a destination by consent. Delivery checks consent again
  * whatever a route does.
  */
-final class ConsentEndpoint extends DefaultEndpoint {
+final class ConsentEndpoint extends GatewayEndpoint {
 
-  static final String PERMITTED_HEADER = "ConsentPermitted";
-  static final String REASON_HEADER = "ConsentReason";
+  static final String PERMITTED_HEADER = GatewayHeaders.CONSENT_PERMITTED;
+  static final String REASON_HEADER = GatewayHeaders.CONSENT_REASON;
 
-  private final String service;
   private final ServiceDirectory directory;
   private final ConsentCheck consent;
 
@@ -31,11 +29,11 @@ final class ConsentEndpoint extends DefaultEndpoint {
       String service,
       ServiceDirectory directory,
       ConsentCheck consent) {
-    super(uri, component);
+    super(uri, component, "consent");
     if (service == null || service.isBlank()) {
       throw new IllegalArgumentException("gateway:consent needs service=<service identifier>");
     }
-    this.service = service;
+    setService(service);
     this.directory = directory;
     this.consent = consent;
   }
@@ -47,11 +45,12 @@ final class ConsentEndpoint extends DefaultEndpoint {
       public void process(Exchange exchange) {
         ConsentDecision decision =
             directory
-                .byId(service)
+                .byId(getService())
                 .map(s -> consent.decide(Blocks.referral(exchange, "gateway:consent"), s))
                 .orElse(
                     ConsentDecision.deny(
-                        "unknown-recipient", "service " + service + " is not in the directory"));
+                        "unknown-recipient",
+                        "service " + getService() + " is not in the directory"));
         exchange.getMessage().setHeader(PERMITTED_HEADER, decision.permitted());
         exchange.getMessage().setHeader(REASON_HEADER, decision.reason());
       }

@@ -4,7 +4,6 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 import org.cypmh.routes.api.ConsentCheck;
 import org.cypmh.routes.api.DirectoryService;
@@ -16,10 +15,8 @@ import org.cypmh.routes.api.ServiceDirectory;
  * only way a route reaches a partner. It plans a delivery in the routing session, with the consent
  * decision for that destination; the gateway then stores, sends, retries, audits and tracks it.
  */
-final class DeliverEndpoint extends DefaultEndpoint {
+final class DeliverEndpoint extends GatewayEndpoint {
 
-  private final String service;
-  private final String serviceType;
   private final ServiceDirectory directory;
   private final ConsentCheck consent;
 
@@ -30,13 +27,13 @@ final class DeliverEndpoint extends DefaultEndpoint {
       String serviceType,
       ServiceDirectory directory,
       ConsentCheck consent) {
-    super(uri, component);
+    super(uri, component, "deliver");
     if ((service == null) == (serviceType == null)) {
       throw new IllegalArgumentException(
           "gateway:deliver needs exactly one of service=<service identifier> or serviceType=<code>");
     }
-    this.service = service;
-    this.serviceType = serviceType;
+    setService(service);
+    setServiceType(serviceType);
     this.directory = directory;
     this.consent = consent;
   }
@@ -61,6 +58,7 @@ final class DeliverEndpoint extends DefaultEndpoint {
     RoutableReferral referral = Blocks.referral(exchange, "gateway:deliver");
     String routeId = exchange.getFromRouteId();
     DirectoryService destination;
+    String service = getService();
     if (service != null) {
       destination =
           directory
@@ -74,9 +72,9 @@ final class DeliverEndpoint extends DefaultEndpoint {
                               + service
                               + "', which is not an active service in the directory"));
     } else {
-      destination = referral.eligibleService(serviceType).orElse(null);
+      destination = referral.eligibleService(getServiceType()).orElse(null);
       if (destination == null) {
-        session.noEligibleService(routeId, serviceType);
+        session.noEligibleService(routeId, getServiceType());
         return;
       }
     }

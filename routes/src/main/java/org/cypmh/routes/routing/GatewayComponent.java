@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component("gateway")
+@org.apache.camel.spi.annotations.Component("gateway")
 class GatewayComponent extends DefaultComponent {
 
   private final ServiceDirectory directory;
@@ -53,7 +54,8 @@ class GatewayComponent extends DefaultComponent {
               uri,
               this,
               getAndRemoveParameter(parameters, "conceptMap", String.class),
-              getAndRemoveParameter(parameters, "element", String.class, "performerType"),
+              getAndRemoveParameter(
+                  parameters, "element", String.class, GatewayEndpoint.DEFAULT_ELEMENT),
               translation);
       case "consent" ->
           new ConsentEndpoint(

@@ -7,19 +7,18 @@ import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.support.DefaultEndpoint;
 
 /**
  * {@code gateway:referral}: where routing rules start. Every route consuming it sees every
  * referral; the dispatcher runs them one after another, in the calling thread, so their decisions
  * land in one {@link RoutingSession}.
  */
-final class ReferralEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
+final class ReferralEndpoint extends GatewayEndpoint implements MultipleConsumersSupport {
 
   private final List<RuleConsumer> rules = new CopyOnWriteArrayList<>();
 
   ReferralEndpoint(String uri, GatewayComponent component) {
-    super(uri, component);
+    super(uri, component, "referral");
   }
 
   @Override

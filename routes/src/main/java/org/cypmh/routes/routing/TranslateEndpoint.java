@@ -5,7 +5,6 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 import org.cypmh.terminology.api.CodeTranslation;
 import org.cypmh.terminology.api.Translation;
@@ -19,13 +18,11 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  * partner still sees what the referrer said. Elements: {@code performerType}, {@code reasonCode},
  * {@code code}, {@code category}.
  */
-final class TranslateEndpoint extends DefaultEndpoint {
+final class TranslateEndpoint extends GatewayEndpoint {
 
   private static final List<String> ELEMENTS =
       List.of("performerType", "reasonCode", "code", "category");
 
-  private final String conceptMap;
-  private final String element;
   private final CodeTranslation translation;
 
   TranslateEndpoint(
@@ -34,7 +31,7 @@ final class TranslateEndpoint extends DefaultEndpoint {
       String conceptMap,
       String element,
       CodeTranslation translation) {
-    super(uri, component);
+    super(uri, component, "translate");
     if (conceptMap == null || conceptMap.isBlank()) {
       throw new IllegalArgumentException("gateway:translate needs conceptMap=<canonical URL>");
     }
@@ -42,8 +39,8 @@ final class TranslateEndpoint extends DefaultEndpoint {
       throw new IllegalArgumentException(
           "gateway:translate element must be one of " + ELEMENTS + ", not '" + element + "'");
     }
-    this.conceptMap = conceptMap;
-    this.element = element;
+    setConceptMap(conceptMap);
+    setElement(element);
     this.translation = translation;
   }
 
@@ -68,7 +65,7 @@ final class TranslateEndpoint extends DefaultEndpoint {
       if (!source.hasCode()) {
         continue;
       }
-      Translation result = translation.translate(source, conceptMap);
+      Translation result = translation.translate(source, getConceptMap());
       result.targets().stream()
           .filter(t -> t.code() != null)
           .filter(
@@ -80,7 +77,7 @@ final class TranslateEndpoint extends DefaultEndpoint {
   }
 
   private List<CodeableConcept> concepts(ServiceRequest referral) {
-    return switch (element) {
+    return switch (getElement()) {
       case "performerType" -> List.of(referral.getPerformerType());
       case "code" -> List.of(referral.getCode());
       case "reasonCode" -> referral.getReasonCode();
