@@ -7,16 +7,21 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.cypmh.routes.delivery.Deliveries;
 import org.cypmh.routes.delivery.Delivery;
 import org.cypmh.routes.delivery.DeliveryAttempt;
+import org.cypmh.routes.delivery.PartnerClient;
 import org.cypmh.routes.delivery.PartnerPayloads;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.directory.ServiceDirectory;
@@ -70,6 +75,7 @@ public class RoutingOperations {
   private final DaoRegistry daoRegistry;
   private final Clock clock;
   private final TransitionWatch transitionWatch;
+  private final PartnerClient partnerClient;
 
   RoutingOperations(
       ReferralRouter router,
@@ -80,8 +86,10 @@ public class RoutingOperations {
       ServiceDirectory directory,
       DaoRegistry daoRegistry,
       Clock clock,
-      TransitionWatch transitionWatch) {
+      TransitionWatch transitionWatch,
+      PartnerClient partnerClient) {
     this.transitionWatch = transitionWatch;
+    this.partnerClient = partnerClient;
     this.router = router;
     this.deliveries = deliveries;
     this.payloads = payloads;
@@ -249,6 +257,39 @@ public class RoutingOperations {
       file.addPart().setName("at").setValue(new DateTimeType(Date.from(status.at())));
     }
     return result;
+  }
+
+  /** How many deliveries of one route to one service are in one status. */
+  public record FlowCount(String route, String serviceId, String status, long count) {}
+
+  /** The flow since an instant, for the operator console's dashboard. */
+  public List<FlowCount> flowCounts(Instant since) {
+    return deliveries.countsSince(since).stream()
+        .map(
+            row ->
+                new FlowCount(
+                    (String) row[0],
+                    (String) row[1],
+                    ((Delivery.Status) row[2]).name(),
+                    ((Number) row[3]).longValue()))
+        .toList();
+  }
+
+  /** When each destination service (directory id) last accepted a delivery. */
+  public Map<String, Instant> lastDelivered() {
+    Map<String, Instant> last = new TreeMap<>();
+    deliveries.lastDeliveredByService().forEach(row -> last.put((String) row[0], (Instant) row[1]));
+    return last;
+  }
+
+  /** Each partner endpoint's circuit-breaker state, by Endpoint id. */
+  public Map<String, String> breakerStates() {
+    return partnerClient.breakerStates();
+  }
+
+  /** The exact payload a delivery sent (or will send) to its partner. */
+  public Optional<String> payloadOf(long deliveryId) {
+    return deliveries.find(deliveryId).map(Delivery::payload);
   }
 
   private static ParametersParameterComponent describe(
