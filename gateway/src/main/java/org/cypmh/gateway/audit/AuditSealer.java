@@ -58,7 +58,8 @@ public class AuditSealer {
     return entityManager
         .createQuery("from AuditSeal s order by s.sealNo desc", AuditSeal.class)
         .setMaxResults(1)
-        .getResultStream()
+        .getResultList()
+        .stream()
         .findFirst();
   }
 
