@@ -17,6 +17,7 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
 /**
  * The console's own filter chain, for people in a browser: a session (cookie {@code Secure}, {@code
@@ -54,6 +55,7 @@ class ConsoleSecurityConfig {
                     .hasAnyRole(ConsoleRole.OPERATOR.role(), ConsoleRole.AUDITOR.role())
                     .anyRequest()
                     .hasRole(ConsoleRole.OPERATOR.role()))
+        .requestCache(cache -> cache.requestCache(pageAfterSignIn()))
         .exceptionHandling(
             exceptions ->
                 exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN)))
@@ -86,6 +88,13 @@ class ConsoleSecurityConfig {
                   .failureUrl(LOGIN + "?refused"));
     }
     return http.build();
+  }
+
+  /** The page asked for before sign-in, returned to after it with its plain URL (no ?continue). */
+  private static HttpSessionRequestCache pageAfterSignIn() {
+    HttpSessionRequestCache cache = new HttpSessionRequestCache();
+    cache.setMatchingRequestParameterName(null);
+    return cache;
   }
 
   private static ClientRegistration registration(ConsoleProperties.Oidc oidc) {
