@@ -27,10 +27,12 @@ class RoutesController {
 
   private final RoutingOperations routing;
   private final FhirContext fhirContext;
+  private final RouteTestCases testCases;
 
-  RoutesController(RoutingOperations routing, FhirContext fhirContext) {
+  RoutesController(RoutingOperations routing, FhirContext fhirContext, RouteTestCases testCases) {
     this.routing = routing;
     this.fhirContext = fhirContext;
+    this.testCases = testCases;
   }
 
   @GetMapping("/console/routes")
@@ -54,6 +56,19 @@ class RoutesController {
     } catch (BaseServerResponseException e) {
       model.addAttribute("problem", e.getMessage());
     }
+    return "console/routes";
+  }
+
+  /** Runs the route test cases beside the loaded route files. */
+  @PostMapping("/console/routes/tests")
+  String tests(Model model) {
+    List<Map<String, String>> files = ParameterRows.named(routing.routeFiles(), "file");
+    model.addAttribute("files", files);
+    model.addAttribute("referral", "");
+    List<RouteTestCases.Outcome> outcomes =
+        testCases.run(files.stream().map(f -> f.get("location")).toList());
+    model.addAttribute("outcomes", outcomes);
+    model.addAttribute("passed", outcomes.stream().filter(RouteTestCases.Outcome::passed).count());
     return "console/routes";
   }
 

@@ -22,6 +22,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -64,6 +65,7 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
     browser.findElement(By.id("password")).sendKeys(ConsoleSignIn.PASSWORD);
     HeadlessChromium.screenshot(browser, "01-sign-in");
     browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlToBe(console("/console")));
 
     assertThat(heading()).isEqualTo("Flow dashboard");
     Cookie session = browser.manage().getCookieNamed("JSESSIONID");
@@ -98,6 +100,7 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
     String id = delivered.referral().substring("ServiceRequest/".length());
     browser.get(console("/console/referrals"));
     browser.findElement(By.linkText(delivered.referral())).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlContains("/console/referrals/"));
 
     assertThat(browser.getCurrentUrl()).isEqualTo(console("/console/referrals/" + id));
     assertThat(heading()).isEqualTo("Referral journey");
@@ -126,6 +129,8 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
     removeStubsFor(toSpa);
     browser.findElement(By.id("delivery-" + deliveryId)).click();
     browser.findElement(By.xpath("//button[text()='Replay selected']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.message")));
 
     assertThat(browser.findElement(By.cssSelector("p.message")).getText())
         .isEqualTo("Replayed 1 delivery");
@@ -148,6 +153,8 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
     ((JavascriptExecutor) browser)
         .executeScript("arguments[0].value = arguments[1]", referral, bundle);
     browser.findElement(By.xpath("//button[text()='Preview']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.id("matched-routes")));
 
     assertThat(browser.findElements(By.cssSelector(".destination-service")))
         .extracting(WebElement::getText)
@@ -157,6 +164,23 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
 
   @Test
   @Order(6)
+  void everyRouteTestCaseBesideTheRouteFilesPassesFromThePage() throws IOException {
+    int cases;
+    try (var in = getClass().getClassLoader().getResourceAsStream(ConsoleSignIn.ROUTE_TESTS)) {
+      cases = ((List<?>) new org.yaml.snakeyaml.Yaml().load(in)).size();
+    }
+    browser.get(console("/console/routes"));
+    browser.findElement(By.xpath("//button[text()='Run the route tests']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.id("route-tests-summary")));
+
+    assertThat(cases).isGreaterThanOrEqualTo(12);
+    assertThat(text("route-tests-summary"))
+        .isEqualTo(cases + " of " + cases + " route test cases passed");
+  }
+
+  @Test
+  @Order(7)
   void aRefusedRouteFileShowsItsFileAndLine() throws IOException {
     Path file = routes.folder().resolve("bypass.yaml");
     Files.writeString(
@@ -190,7 +214,7 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void auditPageShowsTheTrailIntact() {
     browser.get(console("/console/audit"));
     assertThat(browser.findElement(By.id("audit-intact")).getText()).isEqualTo("true");

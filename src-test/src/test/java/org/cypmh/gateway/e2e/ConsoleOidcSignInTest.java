@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -43,6 +44,7 @@ class ConsoleOidcSignInTest {
     ConsoleSignIn.IDP.nextUser("alex.operator", "console-operator");
     browser.get(console("/console"));
     browser.findElement(By.id("oidc-sign-in")).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlToBe(console("/console")));
 
     assertThat(browser.getCurrentUrl()).isEqualTo(console("/console"));
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Flow dashboard");
@@ -53,6 +55,7 @@ class ConsoleOidcSignInTest {
     ConsoleSignIn.IDP.nextUser("sam.clinician", "clinician");
     browser.get(console("/console"));
     browser.findElement(By.id("oidc-sign-in")).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlContains("refused"));
 
     assertThat(browser.getCurrentUrl()).isEqualTo(console("/console/login?refused"));
     assertThat(browser.findElement(By.cssSelector("p.problem")).getText())
@@ -66,6 +69,7 @@ class ConsoleOidcSignInTest {
     ConsoleSignIn.IDP.nextUser("kim.auditor", "console-auditor");
     browser.get(console("/console/audit"));
     browser.findElement(By.id("oidc-sign-in")).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlToBe(console("/console/audit")));
 
     assertThat(browser.getCurrentUrl()).isEqualTo(console("/console/audit"));
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Audit");

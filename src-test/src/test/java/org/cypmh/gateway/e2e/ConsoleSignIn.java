@@ -1,6 +1,7 @@
 package org.cypmh.gateway.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ class ConsoleSignIn implements ApplicationContextInitializer<ConfigurableApplica
   static final String OPERATOR = "operator";
   static final String PASSWORD = "console-test-password";
   static final String CLIENT_ID = "cypmh-console";
+  static final String ROUTE_TESTS = "routes/demo/tests/demo-pathways.yaml";
   static final TestIdentityProvider IDP = TestIdentityProvider.start(CLIENT_ID);
 
   @Override
@@ -32,6 +34,13 @@ class ConsoleSignIn implements ApplicationContextInitializer<ConfigurableApplica
       Files.createDirectories(hash.getParent());
       Files.writeString(
           hash, PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(PASSWORD));
+      // The demo route test cases beside this context's route files (PartnerNetwork's copy), for
+      // the console's "Run the route tests"; there before the start, so never taken for routes.
+      Path tests = Path.of(context.getEnvironment().getRequiredProperty("routes.folder"), "tests");
+      Files.createDirectories(tests);
+      try (InputStream in = ConsoleSignIn.class.getClassLoader().getResourceAsStream(ROUTE_TESTS)) {
+        Files.copy(in, tests.resolve("demo-pathways.yaml"));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven by its chromedriver ({@code apt-get install chromium
@@ -34,6 +37,14 @@ final class HeadlessChromium {
             .usingAnyFreePort()
             .build();
     return new ChromeDriver(service, options);
+  }
+
+  /**
+   * Waits for the page a click or submit leads to (the browser loads it on its own time): until the
+   * condition holds, at most 30 s. The test asserts on the page afterwards.
+   */
+  static void waitFor(WebDriver browser, ExpectedCondition<?> page) {
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(page);
   }
 
   static void screenshot(WebDriver browser, String name) {
