@@ -13,7 +13,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Dead letters (deliveries that ran out of attempts), with the reason each failed, and their
- * replay: the selected ones, or all of one service ({@code $dead-letters}, {@code $replay}).
+ * replay; and stuck work, outbox events that keep failing to route (they retry on their own): the
+ * selected ones, or all of one service ({@code $dead-letters}, {@code $replay}).
  */
 @Controller
 class DeadLettersController {
@@ -27,6 +28,7 @@ class DeadLettersController {
   @GetMapping("/console/dead-letters")
   String deadLetters(Model model) {
     model.addAttribute("deadLetters", ParameterRows.named(routing.deadLetters(null), "deadLetter"));
+    model.addAttribute("stuck", routing.stuckEvents());
     return "console/dead-letters";
   }
 

@@ -25,6 +25,7 @@ import org.cypmh.routes.delivery.PartnerClient;
 import org.cypmh.routes.delivery.PartnerPayloads;
 import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.outbox.OutboxClaims;
 import org.cypmh.routes.routing.PlannedDelivery;
 import org.cypmh.routes.routing.ReferralRouter;
 import org.cypmh.routes.routing.RouteFileStatus;
@@ -76,6 +77,7 @@ public class RoutingOperations {
   private final Clock clock;
   private final TransitionWatch transitionWatch;
   private final PartnerClient partnerClient;
+  private final OutboxClaims outbox;
 
   RoutingOperations(
       ReferralRouter router,
@@ -87,9 +89,11 @@ public class RoutingOperations {
       DaoRegistry daoRegistry,
       Clock clock,
       TransitionWatch transitionWatch,
-      PartnerClient partnerClient) {
+      PartnerClient partnerClient,
+      OutboxClaims outbox) {
     this.transitionWatch = transitionWatch;
     this.partnerClient = partnerClient;
+    this.outbox = outbox;
     this.router = router;
     this.deliveries = deliveries;
     this.payloads = payloads;
@@ -285,6 +289,20 @@ public class RoutingOperations {
   /** Each partner endpoint's circuit-breaker state, by Endpoint id. */
   public Map<String, String> breakerStates() {
     return partnerClient.breakerStates();
+  }
+
+  /** An outbox event the routing engine keeps failing to route (it retries on its own). */
+  public record StuckEvent(
+      long id, String type, String focus, Instant createdAt, int attempts, String lastError) {}
+
+  /** Stuck work: outbox events that failed to route and are still pending, oldest first. */
+  public List<StuckEvent> stuckEvents() {
+    return outbox.failingToRoute(500).stream()
+        .map(
+            e ->
+                new StuckEvent(
+                    e.id(), e.type().name(), e.focus(), e.createdAt(), e.attempts(), e.lastError()))
+        .toList();
   }
 
   /** The exact payload a delivery sent (or will send) to its partner. */

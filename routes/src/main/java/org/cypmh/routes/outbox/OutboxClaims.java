@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Shares outbox events between gateway nodes ({@link LeasedClaim}). */
 @Component
-class OutboxClaims {
+public class OutboxClaims {
 
   // Events written before leases existed have no AVAILABLE_AT: they are due.
   private static final LeasedClaim DUE_EVENTS =
@@ -86,5 +86,19 @@ class OutboxClaims {
             event.failed(error, clock.instant().plus(settings.retryDelay()));
           }
         });
+  }
+
+  /**
+   * Events the routing engine has tried and failed to route, still pending, oldest first: stuck
+   * work for the operator console.
+   */
+  public List<OutboxEvent> failingToRoute(int max) {
+    return entityManager
+        .createQuery(
+            "from OutboxEvent e where e.status = :pending and e.attempts > 0 order by e.id",
+            OutboxEvent.class)
+        .setParameter("pending", OutboxEvent.Status.PENDING)
+        .setMaxResults(max)
+        .getResultList();
   }
 }

@@ -124,6 +124,8 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
     browser.get(console("/console/dead-letters"));
     assertThat(browser.findElement(By.tagName("caption")).getText()).isEqualTo("1 dead letters");
     assertThat(browser.findElement(By.xpath("//tbody/tr/td[7]")).getText()).isEqualTo("HTTP 503");
+    assertThat(browser.findElement(By.cssSelector("#stuck-work tbody")).getText())
+        .isEqualTo("None");
     HeadlessChromium.screenshot(browser, "04-dead-letters");
 
     removeStubsFor(toSpa);
