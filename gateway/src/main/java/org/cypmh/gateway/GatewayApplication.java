@@ -1,7 +1,6 @@
 package org.cypmh.gateway;
 
 import java.time.Clock;
-import org.cypmh.gateway.security.GatewayCli;
 import org.cypmh.routes.RoutingConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirOperations;
-import org.cypmh.routes.api.AuditEventBuilder;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.BooleanType;

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.cypmh.routes.api.ExchangeAudit;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
@@ -31,7 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
  * gateway's MAC as it is written; the sealer later seals it into the signed chain.
  */
 @Component
-public class AuditTrail implements ExchangeAudit {
+public class AuditTrail {
 
   private static final String PATIENT_ROLE = "1";
   private static final String REQUEST_ID_ENTITY = "XrequestId";
@@ -50,7 +49,6 @@ public class AuditTrail implements ExchangeAudit {
     this.clock = clock;
   }
 
-  @Override
   @Transactional(propagation = Propagation.REQUIRED)
   public void record(AuditEvent event) {
     if (!properties.enabled()) {

@@ -4,7 +4,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import jakarta.annotation.Nonnull;
 import org.cypmh.gateway.fhir.Caller;
-import org.cypmh.routes.api.AuditEventBuilder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Identifier;

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import org.apache.commons.lang3.StringUtils;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import org.cypmh.routes.api.AuditEventBuilder;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Coding;
 import org.slf4j.Logger;

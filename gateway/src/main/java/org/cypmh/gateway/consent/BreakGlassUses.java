@@ -9,8 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.cypmh.routes.api.AuditEventBuilder;
-import org.cypmh.routes.api.ExchangeAudit;
+import org.cypmh.gateway.audit.AuditEventBuilder;
+import org.cypmh.gateway.audit.AuditTrail;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Reference;
@@ -28,12 +28,12 @@ class BreakGlassUses {
 
   static final String AUDIT_TYPE = "break-glass";
 
-  private final ExchangeAudit audit;
+  private final AuditTrail audit;
   private final ConsentProperties policy;
   private final Clock clock;
   @PersistenceContext private EntityManager entityManager;
 
-  BreakGlassUses(ExchangeAudit audit, ConsentProperties policy, Clock clock) {
+  BreakGlassUses(AuditTrail audit, ConsentProperties policy, Clock clock) {
     this.audit = audit;
     this.policy = policy;
     this.clock = clock;

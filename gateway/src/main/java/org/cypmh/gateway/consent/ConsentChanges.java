@@ -4,12 +4,12 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import jakarta.annotation.PostConstruct;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
-import org.cypmh.routes.YoungPersonLock;
-import org.cypmh.routes.delivery.Deliveries;
-import org.cypmh.routes.outbox.OutboxEvent;
+import org.cypmh.routes.api.DeliveryRecords;
+import org.cypmh.routes.api.Outbox;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxMessage;
+import org.cypmh.routes.api.YoungPersonLock;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
@@ -30,16 +30,18 @@ import org.springframework.stereotype.Component;
 class ConsentChanges {
 
   private final IInterceptorService storageInterceptors;
-  private final Deliveries deliveries;
+  private final DeliveryRecords deliveries;
   private final YoungPersonLock youngPerson;
   private final Clock clock;
-  @PersistenceContext private EntityManager entityManager;
+  private final Outbox outbox;
 
   ConsentChanges(
+      Outbox outbox,
       IInterceptorService storageInterceptors,
-      Deliveries deliveries,
+      DeliveryRecords deliveries,
       YoungPersonLock youngPerson,
       Clock clock) {
+    this.outbox = outbox;
     this.storageInterceptors = storageInterceptors;
     this.deliveries = deliveries;
     this.youngPerson = youngPerson;
@@ -76,8 +78,7 @@ class ConsentChanges {
     }
     youngPerson.lock(patient);
     deliveries.holdForConsentChange(patient);
-    entityManager.persist(
-        new OutboxEvent(OutboxEvent.Type.CONSENT_CHANGED, patient, null, clock.instant()));
+    outbox.publish(OutboxMessage.of(OutboxEventType.CONSENT_CHANGED, patient, clock.instant()));
   }
 
   private static boolean samePatient(IBaseResource previous, IBaseResource current) {

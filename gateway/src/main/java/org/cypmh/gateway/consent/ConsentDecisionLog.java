@@ -5,9 +5,9 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import org.cypmh.routes.api.AuditEventBuilder;
+import org.cypmh.gateway.audit.AuditEventBuilder;
+import org.cypmh.gateway.audit.AuditTrail;
 import org.cypmh.routes.api.ConsentDecision;
-import org.cypmh.routes.api.ExchangeAudit;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
@@ -22,11 +22,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class ConsentDecisionLog {
 
-  private final ExchangeAudit audit;
+  private final AuditTrail audit;
   private final Clock clock;
   @PersistenceContext private EntityManager entityManager;
 
-  ConsentDecisionLog(ExchangeAudit audit, Clock clock) {
+  ConsentDecisionLog(AuditTrail audit, Clock clock) {
     this.audit = audit;
     this.clock = clock;
   }

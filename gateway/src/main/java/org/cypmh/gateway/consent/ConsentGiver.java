@@ -2,7 +2,6 @@ package org.cypmh.gateway.consent;
 
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneId;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Consent;
@@ -23,7 +22,6 @@ enum ConsentGiver {
   /** A decision that does not count; {@link #whyNot} says why. */
   NOT_VALID;
 
-  static final ZoneId ENGLAND = ZoneId.of("Europe/London");
   private static final int AGE_OF_OWN_CONSENT = 16;
 
   static ConsentGiver of(Consent consent, Patient patient, LocalDate on) {

@@ -6,8 +6,8 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
 import org.cypmh.gateway.fhir.FhirOperations;
-import org.cypmh.routes.delivery.Deliveries;
-import org.cypmh.routes.delivery.Delivery;
+import org.cypmh.routes.api.DeliveredReferral;
+import org.cypmh.routes.api.DeliveryRecords;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -33,10 +33,11 @@ public class ConsentOperations implements FhirOperations {
   private static final int MAX = 500;
 
   private final ConsentDecisionLog log;
-  private final Deliveries deliveries;
+  private final DeliveryRecords deliveries;
   private final BreakGlassUses breakGlassUses;
 
-  ConsentOperations(ConsentDecisionLog log, Deliveries deliveries, BreakGlassUses breakGlassUses) {
+  ConsentOperations(
+      ConsentDecisionLog log, DeliveryRecords deliveries, BreakGlassUses breakGlassUses) {
     this.log = log;
     this.deliveries = deliveries;
     this.breakGlassUses = breakGlassUses;
@@ -92,10 +93,9 @@ public class ConsentOperations implements FhirOperations {
   @Operation(name = "$shared-with", type = Patient.class, idempotent = true)
   public Parameters sharedWith(@IdParam IdType patient) {
     Parameters result = new Parameters();
-    List<Delivery> delivered =
-        deliveries.ofPatient(
-            patient.toUnqualifiedVersionless().getValue(), Delivery.Status.DELIVERED);
-    for (Delivery delivery : delivered) {
+    List<DeliveredReferral> delivered =
+        deliveries.deliveredTo(patient.toUnqualifiedVersionless().getValue());
+    for (DeliveredReferral delivery : delivered) {
       ParametersParameterComponent recipient = result.addParameter().setName("recipient");
       recipient.addPart().setName("service").setValue(new Reference(delivery.service()));
       recipient.addPart().setName("serviceId").setValue(new StringType(delivery.serviceId()));
@@ -103,7 +103,7 @@ public class ConsentOperations implements FhirOperations {
       recipient
           .addPart()
           .setName("deliveredAt")
-          .setValue(new DateTimeType(java.util.Date.from(delivery.finishedAt())));
+          .setValue(new DateTimeType(java.util.Date.from(delivery.deliveredAt())));
       if (delivery.consent() != null) {
         recipient
             .addPart()

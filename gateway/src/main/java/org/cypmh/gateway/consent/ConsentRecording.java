@@ -16,13 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.cypmh.gateway.audit.AuditEventBuilder;
+import org.cypmh.gateway.audit.AuditTrail;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.OrganisationReferences;
 import org.cypmh.gateway.fhir.Refusal;
 import org.cypmh.gateway.fhir.TaskParties;
-import org.cypmh.routes.api.AuditEventBuilder;
-import org.cypmh.routes.api.ExchangeAudit;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
@@ -78,7 +78,7 @@ class ConsentRecording {
   private final OrganisationReferences organisations;
   private final TaskParties tasks;
   private final ConsentProperties policy;
-  private final ExchangeAudit audit;
+  private final AuditTrail audit;
   private final Clock clock;
 
   ConsentRecording(
@@ -89,7 +89,7 @@ class ConsentRecording {
       OrganisationReferences organisations,
       TaskParties tasks,
       ConsentProperties policy,
-      ExchangeAudit audit,
+      AuditTrail audit,
       Clock clock) {
     this.storageInterceptors = storageInterceptors;
     this.daoRegistry = daoRegistry;

@@ -9,9 +9,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.consent.ConsentProperties.Basis;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.ConsentDecision.Outcome;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.England;
+import org.cypmh.routes.api.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Consent.ConsentProvisionType;
@@ -45,9 +48,6 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class ConsentRules {
 
-  static final String SERVICE_TYPE_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
-  static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
   static final String GP_PRACTICE = "gp-practice";
   static final String PRIMARY_CARE = "primary-care";
   static final String NOT_REGISTERED = "not-registered-with-practice";
@@ -68,7 +68,7 @@ final class ConsentRules {
    *     GpRegistrations}): ODS codes (upper case) and Organization references
    */
   ConsentDecision decide(ConsentQuestion question, List<Consent> consents, Set<String> practices) {
-    LocalDate day = question.at().atZone(ConsentGiver.ENGLAND).toLocalDate();
+    LocalDate day = question.at().atZone(England.ZONE).toLocalDate();
     Recipient recipient = question.recipient();
     List<String> notes = new ArrayList<>();
     List<Consent> counting = counting(question, consents, day, notes);
@@ -297,13 +297,13 @@ final class ConsentRules {
     if (actor.hasIdentifier()) {
       String system = actor.getIdentifier().getSystem();
       String value = actor.getIdentifier().getValue();
-      if (ODS_SYSTEM.equals(system)) {
+      if (ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(system)) {
         return value != null && value.equals(recipient.odsCode());
       }
       if (ServiceDirectory.SERVICE_ID_SYSTEM.equals(system)) {
         return value != null && value.equals(recipient.serviceId());
       }
-      if (SERVICE_TYPE_SYSTEM.equals(system)) {
+      if (TerminologyContent.SERVICE_TYPE_SYSTEM.equals(system)) {
         return recipient.serviceTypes().contains(value);
       }
     }

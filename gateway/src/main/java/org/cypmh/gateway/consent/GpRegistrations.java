@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
@@ -67,7 +68,10 @@ class GpRegistrations {
                 .getResourceDao(Organization.class)
                 .read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
         organisation.getIdentifier().stream()
-            .filter(i -> ConsentRules.ODS_SYSTEM.equals(i.getSystem()) && i.hasValue())
+            .filter(
+                i ->
+                    ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(i.getSystem())
+                        && i.hasValue())
             .map(Identifier::getValue)
             .forEach(ods -> practices.add(ods.toUpperCase(Locale.ROOT)));
       } else if (followRole && "PractitionerRole".equals(id.getResourceType())) {
@@ -86,7 +90,7 @@ class GpRegistrations {
 
   private static void addNamed(Reference practice, Set<String> practices) {
     if (practice.hasIdentifier()
-        && ConsentRules.ODS_SYSTEM.equals(practice.getIdentifier().getSystem())
+        && ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(practice.getIdentifier().getSystem())
         && practice.getIdentifier().hasValue()) {
       practices.add(practice.getIdentifier().getValue().toUpperCase(Locale.ROOT));
     }

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.stereotype.Component;
@@ -15,8 +16,6 @@ import org.springframework.stereotype.Component;
 /** A young person's active Consents, from storage (read without consent filtering, by design). */
 @Component
 class PatientConsents {
-
-  private static final String NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
 
   private final DaoRegistry daoRegistry;
 
@@ -45,7 +44,8 @@ class PatientConsents {
             .getResourceDao(Patient.class)
             .search(
                 SearchParameterMap.newSynchronous(
-                    Patient.SP_IDENTIFIER, new TokenParam(NHS_NUMBER_SYSTEM, nhsNumber)),
+                    Patient.SP_IDENTIFIER,
+                    new TokenParam(ConformancePackage.NHS_NUMBER_SYSTEM, nhsNumber)),
                 new SystemRequestDetails())
             .getAllResources()
             .stream()
@@ -72,7 +72,7 @@ class PatientConsents {
       return null;
     }
     return patient.getIdentifier().stream()
-        .filter(i -> NHS_NUMBER_SYSTEM.equals(i.getSystem()))
+        .filter(i -> ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()))
         .map(i -> i.getValue())
         .findFirst()
         .orElse(null);

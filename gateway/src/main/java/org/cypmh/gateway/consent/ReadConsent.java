@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cypmh.gateway.fhir.Caller;
+import org.cypmh.gateway.fhir.ErrorOutcome;
 import org.cypmh.gateway.fhir.OrganisationReferences;
 import org.cypmh.routes.api.ConsentDecision;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -179,12 +180,10 @@ class ReadConsent implements IConsentService {
         "read",
         request.getRequestPath(),
         request.getRequestId());
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.FORBIDDEN)
-        .setDiagnostics("Break-glass refused: " + refusal + ". Nothing was read.");
+    OperationOutcome outcome =
+        ErrorOutcome.of(
+            OperationOutcome.IssueType.FORBIDDEN,
+            "Break-glass refused: " + refusal + ". Nothing was read.");
     throw new ForbiddenOperationException("Break-glass refused: " + refusal, outcome);
   }
 

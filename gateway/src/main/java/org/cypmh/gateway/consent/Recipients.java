@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
@@ -57,7 +59,8 @@ public class Recipients {
   public Optional<Recipient> byOdsCode(String odsCode) {
     SearchParameterMap query =
         SearchParameterMap.newSynchronous(
-            Organization.SP_IDENTIFIER, new TokenParam(ConsentRules.ODS_SYSTEM, odsCode));
+            Organization.SP_IDENTIFIER,
+            new TokenParam(ConformancePackage.ODS_ORGANIZATION_SYSTEM, odsCode));
     List<Organization> found =
         daoRegistry
             .getResourceDao(Organization.class)
@@ -93,7 +96,7 @@ public class Recipients {
 
   private static Optional<String> odsCode(Organization organisation) {
     return organisation.getIdentifier().stream()
-        .filter(i -> ConsentRules.ODS_SYSTEM.equals(i.getSystem()))
+        .filter(i -> ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(i.getSystem()))
         .map(Identifier::getValue)
         .findFirst();
   }
@@ -121,7 +124,7 @@ public class Recipients {
         terminology.lookupCode(
             new ValidationSupportContext(terminology),
             new LookupCodeRequest(
-                ConsentRules.SERVICE_TYPE_SYSTEM, serviceType, null, Set.of("sector")));
+                TerminologyContent.SERVICE_TYPE_SYSTEM, serviceType, null, Set.of("sector")));
     if (result == null || !result.isFound()) {
       return Optional.empty();
     }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.cypmh.routes.api.RoutingOperations;
-import org.cypmh.routes.api.RoutingOperations.FlowCount;
+import org.cypmh.routes.api.RoutingConsole;
+import org.cypmh.routes.api.RoutingConsole.FlowCount;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -32,11 +32,11 @@ class DashboardController {
   static final List<String> STATUSES =
       List.of("PENDING", "WITHHELD", "DELIVERED", "DEAD", "CANCELLED");
 
-  private final RoutingOperations routing;
+  private final RoutingConsole routing;
   private final DaoRegistry daoRegistry;
   private final Clock clock;
 
-  DashboardController(RoutingOperations routing, DaoRegistry daoRegistry, Clock clock) {
+  DashboardController(RoutingConsole routing, DaoRegistry daoRegistry, Clock clock) {
     this.routing = routing;
     this.daoRegistry = daoRegistry;
     this.clock = clock;

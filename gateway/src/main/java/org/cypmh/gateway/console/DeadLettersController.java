@@ -1,7 +1,7 @@
 package org.cypmh.gateway.console;
 
 import java.util.List;
-import org.cypmh.routes.api.RoutingOperations;
+import org.cypmh.routes.api.RoutingConsole;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.springframework.stereotype.Controller;
@@ -19,9 +19,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class DeadLettersController {
 
-  private final RoutingOperations routing;
+  private final RoutingConsole routing;
 
-  DeadLettersController(RoutingOperations routing) {
+  DeadLettersController(RoutingConsole routing) {
     this.routing = routing;
   }
 

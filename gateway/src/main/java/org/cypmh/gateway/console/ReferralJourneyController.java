@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.cypmh.gateway.audit.AuditQuery;
 import org.cypmh.gateway.audit.AuditTrail;
-import org.cypmh.routes.api.RoutingOperations;
+import org.cypmh.routes.api.RoutingConsole;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
@@ -44,12 +44,12 @@ class ReferralJourneyController {
   private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final String NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
 
-  private final RoutingOperations routing;
+  private final RoutingConsole routing;
   private final DaoRegistry daoRegistry;
   private final AuditTrail auditTrail;
 
   ReferralJourneyController(
-      RoutingOperations routing, DaoRegistry daoRegistry, AuditTrail auditTrail) {
+      RoutingConsole routing, DaoRegistry daoRegistry, AuditTrail auditTrail) {
     this.routing = routing;
     this.daoRegistry = daoRegistry;
     this.auditTrail = auditTrail;

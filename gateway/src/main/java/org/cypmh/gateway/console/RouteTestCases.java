@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.cypmh.routes.api.RoutingOperations;
+import org.cypmh.routes.api.RoutingConsole;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
@@ -44,10 +44,10 @@ class RouteTestCases {
   private static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
   private static final String SCHOOL_URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
 
-  private final RoutingOperations routing;
+  private final RoutingConsole routing;
   private final Clock clock;
 
-  RouteTestCases(RoutingOperations routing, Clock clock) {
+  RouteTestCases(RoutingConsole routing, Clock clock) {
     this.routing = routing;
     this.clock = clock;
   }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cypmh.routes.api.RoutingOperations;
+import org.cypmh.routes.api.RoutingConsole;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
@@ -25,11 +25,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class RoutesController {
 
-  private final RoutingOperations routing;
+  private final RoutingConsole routing;
   private final FhirContext fhirContext;
   private final RouteTestCases testCases;
 
-  RoutesController(RoutingOperations routing, FhirContext fhirContext, RouteTestCases testCases) {
+  RoutesController(RoutingConsole routing, FhirContext fhirContext, RouteTestCases testCases) {
     this.routing = routing;
     this.fhirContext = fhirContext;
     this.testCases = testCases;

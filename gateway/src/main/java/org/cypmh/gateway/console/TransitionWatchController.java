@@ -7,8 +7,8 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cypmh.routes.api.RoutingOperations;
-import org.cypmh.routes.transitions.TransitionWatch;
+import org.cypmh.gateway.transitions.TransitionOperations;
+import org.cypmh.gateway.transitions.TransitionWatch;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -23,11 +23,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class TransitionWatchController {
 
-  private final RoutingOperations routing;
+  private final TransitionOperations transitions;
   private final DaoRegistry daoRegistry;
 
-  TransitionWatchController(RoutingOperations routing, DaoRegistry daoRegistry) {
-    this.routing = routing;
+  TransitionWatchController(TransitionOperations transitions, DaoRegistry daoRegistry) {
+    this.transitions = transitions;
     this.daoRegistry = daoRegistry;
   }
 
@@ -50,7 +50,7 @@ class TransitionWatchController {
 
   @PostMapping("/console/transitions/run")
   String run(RedirectAttributes redirect) {
-    redirect.addFlashAttribute("outcome", ParameterRows.values(routing.transitionWatch()));
+    redirect.addFlashAttribute("outcome", ParameterRows.values(transitions.transitionWatch()));
     return "redirect:/console/transitions";
   }
 

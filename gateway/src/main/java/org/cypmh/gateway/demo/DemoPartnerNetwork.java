@@ -50,7 +50,9 @@ import javax.net.ssl.TrustManagerFactory;
 import org.cypmh.gateway.security.CertificateAuthority;
 import org.cypmh.gateway.security.DemoCredentials;
 import org.cypmh.gateway.security.MutualTlsConnector;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.BarsCodes;
+import org.cypmh.routes.api.RoutesProperties;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
@@ -111,7 +113,10 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
   public record Received(
       String service, Instant at, String path, String contentType, String payload) {}
 
-  /** The demo directory's services with an Endpoint, and their organisations' ODS codes. */
+  /**
+   * The demo directory's services with an Endpoint, and their organisations'
+   * ConformancePackage.ODS_ORGANIZATION_SYSTEM codes.
+   */
   static final Map<String, String> SERVICES;
 
   static {
@@ -127,8 +132,6 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
     SERVICES = Collections.unmodifiableMap(services);
   }
 
-  static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
-  private static final String EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
   private static final String FHIR_JSON = "application/fhir+json";
   private static final Pattern PATH =
       Pattern.compile("^/([a-z0-9-]+)/fhir(/\\$process-message)?/?$");
@@ -376,7 +379,9 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
     header.setEvent(
         ((delivered instanceof Bundle b) ? messageHeaderOf(b) : Optional.<MessageHeader>empty())
             .map(MessageHeader::getEventCoding)
-            .orElse(new org.hl7.fhir.r4.model.Coding(EVENTS, "servicerequest-request", null)));
+            .orElse(
+                new org.hl7.fhir.r4.model.Coding(
+                    BarsCodes.EVENTS_SYSTEM, "servicerequest-request", null)));
     header
         .getResponse()
         .setIdentifier(delivered == null ? "unknown" : delivered.getIdPart())
@@ -529,7 +534,8 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
         .setValue("urn:uuid:" + UUID.randomUUID());
     MessageHeader header = new MessageHeader();
     header.setId(UUID.randomUUID().toString());
-    header.setEvent(new org.hl7.fhir.r4.model.Coding(EVENTS, "servicerequest-response", null));
+    header.setEvent(
+        new org.hl7.fhir.r4.model.Coding(BarsCodes.EVENTS_SYSTEM, "servicerequest-response", null));
     header
         .getSource()
         .setName(service + " (demo partner)")
@@ -542,7 +548,10 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
             status == Task.TaskStatus.REJECTED
                 ? MessageHeader.ResponseType.FATALERROR
                 : MessageHeader.ResponseType.OK);
-    header.getSender().setIdentifier(new Identifier().setSystem(ODS).setValue(ods));
+    header
+        .getSender()
+        .setIdentifier(
+            new Identifier().setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM).setValue(ods));
     String referralUrl = "urn:uuid:" + UUID.randomUUID();
     String patientUrl = "urn:uuid:" + UUID.randomUUID();
     header.addFocus(new Reference(referralUrl));
@@ -571,7 +580,9 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
       task.setFor(new Reference(patientUrl));
     }
     task.setRequester(referral.getRequester().copy());
-    task.getOwner().setIdentifier(new Identifier().setSystem(ODS).setValue(ods));
+    task.getOwner()
+        .setIdentifier(
+            new Identifier().setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM).setValue(ods));
     message.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(task);
     return message;
   }
@@ -611,7 +622,7 @@ public class DemoPartnerNetwork implements InitializingBean, DisposableBean {
 
   private static String organisation(String ods) {
     return "{\"resourceType\":\"Organization\",\"identifier\":[{\"system\":\""
-        + ODS
+        + ConformancePackage.ODS_ORGANIZATION_SYSTEM
         + "\",\"value\":\""
         + ods
         + "\"}],\"name\":\"Demo partner "

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.cypmh.gateway.storage.PackagedResources;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.RoutesProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;

@@ -71,12 +71,7 @@ class ClientSafeErrors implements FhirServerInterceptor {
             + " Send it again after "
             + DATABASE_RETRY_AFTER_SECONDS
             + " seconds; a referral sent again is not stored twice.";
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.TRANSIENT)
-        .setDiagnostics(text);
+    OperationOutcome outcome = ErrorOutcome.of(OperationOutcome.IssueType.TRANSIENT, text);
     BaseServerResponseException unavailable =
         new UnclassifiedServerFailureException(503, text, outcome);
     unavailable.addResponseHeader("Retry-After", String.valueOf(DATABASE_RETRY_AFTER_SECONDS));

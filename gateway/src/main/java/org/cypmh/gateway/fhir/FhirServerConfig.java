@@ -18,7 +18,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.cypmh.routes.api.RoutingOperations;
+import org.cypmh.routes.api.OperationProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,7 +46,7 @@ class FhirServerConfig {
       FhirServerProperties properties,
       List<FhirServerInterceptor> interceptors,
       List<FhirOperations> operations,
-      RoutingOperations routingOperations) {
+      List<OperationProvider> routingOperations) {
     // Must precede createProviders(): only these types get DAOs registered and REST providers.
     daoRegistry.setSupportedResourceTypes(supportedTypes(properties));
     RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -55,7 +55,7 @@ class FhirServerConfig {
     server.registerProvider(systemProvider);
     server.registerProvider(valueSetOperations);
     operations.forEach(server::registerProvider);
-    server.registerProvider(routingOperations);
+    routingOperations.forEach(server::registerProvider);
 
     JpaCapabilityStatementProvider capabilities =
         new JpaCapabilityStatementProvider(

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.Identifier;
@@ -23,8 +24,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class OrganisationReferences {
-
-  public static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
 
   private final DaoRegistry daoRegistry;
 
@@ -79,6 +78,8 @@ public class OrganisationReferences {
   }
 
   private static boolean isOds(Identifier identifier) {
-    return identifier != null && ODS_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue();
+    return identifier != null
+        && ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(identifier.getSystem())
+        && identifier.hasValue();
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,9 +33,12 @@ class ReferenceIdentifierSearch implements FhirServerInterceptor {
 
   private static final Map<String, String> TYPE_BY_IDENTIFIER_SYSTEM =
       Map.of(
-          "https://fhir.nhs.uk/Id/nhs-number", "Patient",
-          "https://fhir.nhs.uk/Id/ods-organization-code", "Organization",
-          "https://fhir.nhs.uk/Id/ods-site-code", "Organization");
+          ConformancePackage.NHS_NUMBER_SYSTEM,
+          "Patient",
+          ConformancePackage.ODS_ORGANIZATION_SYSTEM,
+          "Organization",
+          "https://fhir.nhs.uk/Id/ods-site-code",
+          "Organization");
 
   private final ISearchParamRegistry searchParams;
   private final DaoRegistry daoRegistry;

@@ -25,16 +25,6 @@ public final class Refusal {
   }
 
   private static OperationOutcome outcome(IssueType type, String reason, String expression) {
-    OperationOutcome outcome = new OperationOutcome();
-    OperationOutcome.OperationOutcomeIssueComponent issue =
-        outcome
-            .addIssue()
-            .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-            .setCode(type)
-            .setDiagnostics(reason);
-    if (expression != null) {
-      issue.addExpression(expression);
-    }
-    return outcome;
+    return ErrorOutcome.of(type, reason, expression);
   }
 }

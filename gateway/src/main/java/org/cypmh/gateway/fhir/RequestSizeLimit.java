@@ -57,12 +57,10 @@ class RequestSizeLimit {
     }
 
     private void reject(HttpServletResponse response) throws IOException {
-      OperationOutcome outcome = new OperationOutcome();
-      outcome
-          .addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-          .setCode(OperationOutcome.IssueType.TOOLONG)
-          .setDiagnostics("Request body exceeds the gateway's limit of " + maxBytes + " bytes.");
+      OperationOutcome outcome =
+          ErrorOutcome.of(
+              OperationOutcome.IssueType.TOOLONG,
+              "Request body exceeds the gateway's limit of " + maxBytes + " bytes.");
       response.setStatus(413);
       response.setContentType(Constants.CT_FHIR_JSON_NEW + ";charset=UTF-8");
       response.setHeader("Connection", "close");

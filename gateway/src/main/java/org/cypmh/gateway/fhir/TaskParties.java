@@ -1,7 +1,7 @@
 package org.cypmh.gateway.fhir;
 
 import java.util.List;
-import org.cypmh.routes.delivery.DeliveryFeedback;
+import org.cypmh.routes.api.TaskOutputs;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
@@ -45,8 +45,8 @@ public class TaskParties {
                 output.getType().getCoding().stream()
                     .anyMatch(
                         c ->
-                            DeliveryFeedback.OUTPUT_TYPE_SYSTEM.equals(c.getSystem())
-                                && DeliveryFeedback.DELIVERED_TO.equals(c.getCode())))
+                            TaskOutputs.OUTPUT_TYPE_SYSTEM.equals(c.getSystem())
+                                && TaskOutputs.DELIVERED_TO.equals(c.getCode())))
         .filter(output -> output.getValue() instanceof Reference)
         .map(output -> (Reference) output.getValue())
         .toList();

@@ -6,7 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import org.hl7.fhir.r4.model.CodeableConcept;
+import org.cypmh.gateway.fhir.ErrorOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -43,19 +43,12 @@ enum BarsError {
 
   /** An exception HAPI turns into this status with an OperationOutcome carrying the BaRS code. */
   BaseServerResponseException exception(String diagnostics, String expression) {
-    OperationOutcome outcome = new OperationOutcome();
-    OperationOutcome.OperationOutcomeIssueComponent issue =
-        outcome
-            .addIssue()
-            .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-            .setCode(issueType)
-            .setDetails(
-                new CodeableConcept()
-                    .addCoding(new org.hl7.fhir.r4.model.Coding(SYSTEM, name(), null)))
-            .setDiagnostics(diagnostics);
-    if (expression != null) {
-      issue.addExpression(expression);
-    }
+    OperationOutcome outcome =
+        ErrorOutcome.of(
+            issueType,
+            diagnostics,
+            expression,
+            new org.hl7.fhir.r4.model.Coding(SYSTEM, name(), null));
     return switch (status) {
       case 403 -> new ForbiddenOperationException(diagnostics, outcome);
       case 404 -> new ResourceNotFoundException(diagnostics, outcome);

@@ -11,8 +11,9 @@ import java.util.Base64;
 import java.util.UUID;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,7 +47,6 @@ class BarsHeaders implements FhirServerInterceptor {
   static final String REQUESTING_SOFTWARE = "NHSD-Requesting-Software";
   static final String END_USER_ORGANISATION = "NHSD-End-User-Organisation";
   static final String REQUESTING_PRACTITIONER = "NHSD-Requesting-Practitioner";
-  private static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
   private static final String TARGET_SERVICE = BarsHeaders.class.getName() + ".targetService";
 
   private final ServiceDirectory directory;
@@ -116,7 +116,7 @@ class BarsHeaders implements FhirServerInterceptor {
     }
     JsonNode organisation = decode(request.getHeader(END_USER_ORGANISATION));
     for (JsonNode identifier : organisation.path("identifier")) {
-      if (ODS_SYSTEM.equals(identifier.path("system").asText(""))
+      if (ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(identifier.path("system").asText(""))
           && !caller.odsCode().equalsIgnoreCase(identifier.path("value").asText(""))) {
         throw BarsError.REC_FORBIDDEN.exception(
             "The BaRS header "

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.cypmh.routes.api.BarsCodes;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.MessageHeader;
@@ -29,11 +30,10 @@ record BarsMessage(
   static BarsMessage read(Bundle message) {
     MessageHeader header = ReferralMessage.header(message);
     Coding event = header.getEventCoding();
-    if (!ReferralMessage.EVENT_SYSTEM.equals(event.getSystem())
-        || !EVENTS.contains(event.getCode())) {
+    if (!BarsCodes.EVENTS_SYSTEM.equals(event.getSystem()) || !EVENTS.contains(event.getCode())) {
       throw BarsError.REC_UNPROCESSABLE_ENTITY.exception(
           "Not a BaRS event: MessageHeader.eventCoding must be one of "
-              + ReferralMessage.EVENT_SYSTEM
+              + BarsCodes.EVENTS_SYSTEM
               + "|"
               + String.join(", ", EVENTS.stream().sorted().toList()),
           "Bundle.entry[0].resource.eventCoding");

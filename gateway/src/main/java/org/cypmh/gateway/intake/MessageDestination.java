@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.springframework.stereotype.Component;
 

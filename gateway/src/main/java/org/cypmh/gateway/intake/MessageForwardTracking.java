@@ -3,11 +3,11 @@ package org.cypmh.gateway.intake;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import org.cypmh.routes.outbox.OutboxEvent;
+import org.cypmh.routes.api.Outbox;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxMessage;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.stereotype.Component;
@@ -24,9 +24,10 @@ class MessageForwardTracking implements FhirServerInterceptor {
 
   private final Clock clock;
 
-  @PersistenceContext private EntityManager entityManager;
+  private final Outbox outbox;
 
-  MessageForwardTracking(Clock clock) {
+  MessageForwardTracking(Clock clock, Outbox outbox) {
+    this.outbox = outbox;
     this.clock = clock;
   }
 
@@ -43,11 +44,10 @@ class MessageForwardTracking implements FhirServerInterceptor {
         || message.getType() != Bundle.BundleType.MESSAGE) {
       return;
     }
-    entityManager.persist(
-        new OutboxEvent(
-                OutboxEvent.Type.MESSAGE_RECEIVED,
+    outbox.publish(
+        OutboxMessage.of(
+                OutboxEventType.MESSAGE_RECEIVED,
                 message.getIdElement().toUnqualified().getValue(),
-                null,
                 clock.instant())
             .targetedAt(service));
   }

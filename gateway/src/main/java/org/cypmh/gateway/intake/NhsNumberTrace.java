@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -38,7 +39,6 @@ import org.springframework.stereotype.Component;
 @Component
 class NhsNumberTrace implements FhirServerInterceptor {
 
-  static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
   static final String AWAITING_TRACE = "awaiting NHS number trace";
 
   private static final Set<Task.TaskStatus> CLOSED =
@@ -58,7 +58,7 @@ class NhsNumberTrace implements FhirServerInterceptor {
 
   static Optional<String> nhsNumber(Patient patient) {
     return patient.getIdentifier().stream()
-        .filter(i -> NHS_NUMBER.equals(i.getSystem()) && i.hasValue())
+        .filter(i -> ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()) && i.hasValue())
         .map(Identifier::getValue)
         .findFirst();
   }
@@ -168,7 +168,8 @@ class NhsNumberTrace implements FhirServerInterceptor {
         patientDao()
             .search(
                 SearchParameterMap.newSynchronous(
-                    Patient.SP_IDENTIFIER, new TokenParam(NHS_NUMBER, nhsNumber)),
+                    Patient.SP_IDENTIFIER,
+                    new TokenParam(ConformancePackage.NHS_NUMBER_SYSTEM, nhsNumber)),
                 new SystemRequestDetails())
             .getAllResources();
     return found.stream()

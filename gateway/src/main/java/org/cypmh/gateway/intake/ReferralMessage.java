@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -23,10 +25,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 record ReferralMessage(
     MessageHeader header, Bundle bundle, Reason reason, int referralIndexInMessage) {
 
-  static final String EVENT_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
-  static final String REASON_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
   static final String EVENT = "servicerequest-request";
-  private static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
 
   /**
    * Why the sender sent it ({@code message-reason-bars}): a new referral, a change (incl.
@@ -103,7 +102,7 @@ record ReferralMessage(
   private static Reason reason(MessageHeader header) {
     Coding reason =
         header.getReason().getCoding().stream()
-            .filter(c -> REASON_SYSTEM.equals(c.getSystem()))
+            .filter(c -> BarsCodes.REASONS_SYSTEM.equals(c.getSystem()))
             .findFirst()
             .orElse(null);
     if (reason == null || reason.getCode() == null) {
@@ -259,10 +258,14 @@ record ReferralMessage(
   static String patientMatch(Patient patient) {
     String nhsNumber = nhsNumber(patient.getIdentifier());
     if (nhsNumber != null) {
-      return "identifier=" + NHS_NUMBER + "|" + nhsNumber;
+      return "identifier=" + ConformancePackage.NHS_NUMBER_SYSTEM + "|" + nhsNumber;
     }
     return patient.getIdentifier().stream()
-        .filter(i -> i.hasSystem() && i.hasValue() && !NHS_NUMBER.equals(i.getSystem()))
+        .filter(
+            i ->
+                i.hasSystem()
+                    && i.hasValue()
+                    && !ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()))
         .findFirst()
         .map(i -> "identifier=" + i.getSystem() + "|" + i.getValue())
         .orElse(null);
@@ -294,7 +297,7 @@ record ReferralMessage(
 
   private static String nhsNumber(List<Identifier> identifiers) {
     return identifiers.stream()
-        .filter(i -> NHS_NUMBER.equals(i.getSystem()))
+        .filter(i -> ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()))
         .map(Identifier::getValue)
         .findFirst()
         .orElse(null);

@@ -8,8 +8,6 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.Date;
 import java.util.HashMap;
@@ -18,9 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.api.BarsOrigin;
-import org.cypmh.routes.outbox.OutboxEvent;
+import org.cypmh.routes.api.Outbox;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxMessage;
+import org.cypmh.routes.api.RoutesProperties;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -53,12 +53,17 @@ class ReferralTracking implements FhirServerInterceptor {
   // Off only in the benchmark's bare-HAPI comparison: nothing would route the events.
   private final boolean routing;
 
-  @PersistenceContext private EntityManager entityManager;
-
   private final NhsNumberTrace trace;
 
+  private final Outbox outbox;
+
   ReferralTracking(
-      DaoRegistry daoRegistry, Clock clock, RoutesProperties routes, NhsNumberTrace trace) {
+      Outbox outbox,
+      DaoRegistry daoRegistry,
+      Clock clock,
+      RoutesProperties routes,
+      NhsNumberTrace trace) {
+    this.outbox = outbox;
     this.daoRegistry = daoRegistry;
     this.clock = clock;
     this.routing = routes.enabled();
@@ -76,9 +81,9 @@ class ReferralTracking implements FhirServerInterceptor {
             .getId()
             .toUnqualifiedVersionless()
             .getValue();
-    entityManager.persist(
-        new OutboxEvent(
-                OutboxEvent.Type.REFERRAL_ACCEPTED, versioned(referral), taskId, clock.instant())
+    outbox.publish(
+        OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, versioned(referral), clock.instant())
+            .tracking(taskId)
             .targetedAt(BarsHeaders.targetService(request)));
     remember(request, referral, taskId);
   }
@@ -97,12 +102,12 @@ class ReferralTracking implements FhirServerInterceptor {
     }
     String taskId =
         task.map(t -> t.getIdElement().toUnqualifiedVersionless().getValue()).orElse(null);
-    entityManager.persist(
-        new OutboxEvent(
-            cancelled ? OutboxEvent.Type.REFERRAL_CANCELLED : OutboxEvent.Type.REFERRAL_UPDATED,
-            versioned(referral),
-            taskId,
-            clock.instant()));
+    outbox.publish(
+        OutboxMessage.of(
+                cancelled ? OutboxEventType.REFERRAL_CANCELLED : OutboxEventType.REFERRAL_UPDATED,
+                versioned(referral),
+                clock.instant())
+            .tracking(taskId));
     remember(request, referral, taskId);
   }
 

@@ -15,10 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.BarsOrigin;
-import org.cypmh.routes.delivery.Deliveries;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.DeliveryRecords;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -62,7 +63,7 @@ class ReferrerResponses implements FhirServerInterceptor {
           Task.TaskStatus.FAILED);
 
   private final DaoRegistry daoRegistry;
-  private final Deliveries deliveries;
+  private final DeliveryRecords deliveries;
   private final ServiceDirectory directory;
   private final BarsProperties properties;
   private final FhirContext fhirContext;
@@ -70,7 +71,7 @@ class ReferrerResponses implements FhirServerInterceptor {
 
   ReferrerResponses(
       DaoRegistry daoRegistry,
-      Deliveries deliveries,
+      DeliveryRecords deliveries,
       ServiceDirectory directory,
       BarsProperties properties,
       FhirContext fhirContext,
@@ -188,7 +189,7 @@ class ReferrerResponses implements FhirServerInterceptor {
     header.setId(UUID.nameUUIDFromBytes(("header|" + version).getBytes()).toString());
     header.setEvent(
         new Coding(
-            ReferralMessage.EVENT_SYSTEM,
+            BarsCodes.EVENTS_SYSTEM,
             BarsDefinition.EVENT_SERVICEREQUEST_RESPONSE,
             "ServiceRequest - Response"));
     header.setDefinition(

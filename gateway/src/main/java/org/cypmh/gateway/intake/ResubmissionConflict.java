@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.cypmh.gateway.fhir.ErrorOutcome;
 import org.cypmh.routes.api.BarsOrigin;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Base;
@@ -135,13 +136,9 @@ class ResubmissionConflict {
       return (ResourceVersionConflictException)
           BarsError.REC_CONFLICT.exception(diagnostics, "ServiceRequest.identifier");
     }
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(OperationOutcome.IssueType.CONFLICT)
-        .setDiagnostics(diagnostics)
-        .addExpression("ServiceRequest.identifier");
+    OperationOutcome outcome =
+        ErrorOutcome.of(
+            OperationOutcome.IssueType.CONFLICT, diagnostics, "ServiceRequest.identifier");
     return new ResourceVersionConflictException(diagnostics, null, outcome);
   }
 }

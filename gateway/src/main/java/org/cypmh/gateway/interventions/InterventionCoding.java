@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.cypmh.gateway.interventions.InterventionProperties.PartnerCoding;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.terminology.api.CodeTranslation;
 import org.cypmh.terminology.api.Translation;
 import org.cypmh.terminology.api.TranslationTarget;
@@ -16,14 +17,11 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.springframework.stereotype.Component;
 
 /**
- * The SNOMED CT coding of one brief intervention: kept if the partner sent one, otherwise
- * translated from the partner's local code through its ConceptMaps.
+ * The ConformancePackage.SNOMED_SYSTEM CT coding of one brief intervention: kept if the partner
+ * sent one, otherwise translated from the partner's local code through its ConceptMaps.
  */
 @Component
 class InterventionCoding {
-
-  static final String SNOMED = "http://snomed.info/sct";
-  static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
 
   /**
    * Closest meaning first (R4 equivalence, read from target to source): a receiver is better served
@@ -47,8 +45,9 @@ class InterventionCoding {
   }
 
   /**
-   * Adds the SNOMED CT coding the procedure lacks, or the unmapped flag, or an issue to {@code
-   * refused}. A flag the sender set itself is removed first: only the gateway may set it.
+   * Adds the ConformancePackage.SNOMED_SYSTEM CT coding the procedure lacks, or the unmapped flag,
+   * or an issue to {@code refused}. A flag the sender set itself is removed first: only the gateway
+   * may set it.
    *
    * @return true if the procedure changed
    */
@@ -66,9 +65,10 @@ class InterventionCoding {
                     LocalCodeTranslation.FLAG_SYSTEM.equals(t.getSystem())
                         && LocalCodeTranslation.UNMAPPED_FLAG.equals(t.getCode()));
     List<Coding> codings = procedure.getCode().getCoding();
-    // A partner without local coding sends SNOMED CT: the profile says what is missing
+    // A partner without local coding sends ConformancePackage.SNOMED_SYSTEM CT: the profile says
+    // what is missing
     // (cypmh-bi-1).
-    if (codings.stream().anyMatch(c -> SNOMED.equals(c.getSystem()))
+    if (codings.stream().anyMatch(c -> ConformancePackage.SNOMED_SYSTEM.equals(c.getSystem()))
         || (partner.conceptMaps().isEmpty() && !partner.acceptUnmapped())) {
       return changed;
     }
@@ -98,7 +98,7 @@ class InterventionCoding {
           .addTag(
               LocalCodeTranslation.FLAG_SYSTEM,
               LocalCodeTranslation.UNMAPPED_FLAG,
-              "Local code without a SNOMED CT translation");
+              "Local code without a ConformancePackage.SNOMED_SYSTEM CT translation");
       return true;
     }
     refused.add(
@@ -110,9 +110,9 @@ class InterventionCoding {
                     + untranslated.getSystem()
                     + "|"
                     + untranslated.getCode()
-                    + " has no SNOMED CT translation in "
+                    + " has no ConformancePackage.SNOMED_SYSTEM CT translation in "
                     + String.join(", ", partner.conceptMaps())
-                    + ": send a SNOMED CT coding from the brief-intervention ValueSet")
+                    + ": send a ConformancePackage.SNOMED_SYSTEM CT coding from the brief-intervention ValueSet")
             .addExpression(path + ".code.coding[" + untranslatedIndex + "]"));
     return changed;
   }
@@ -122,7 +122,10 @@ class InterventionCoding {
       Translation translated = translation.translate(local, conceptMap);
       Optional<TranslationTarget> best =
           translated.targets().stream()
-              .filter(t -> SNOMED.equals(t.system()) && PREFERENCE.contains(t.equivalence()))
+              .filter(
+                  t ->
+                      ConformancePackage.SNOMED_SYSTEM.equals(t.system())
+                          && PREFERENCE.contains(t.equivalence()))
               .min(Comparator.comparingInt(t -> PREFERENCE.indexOf(t.equivalence())));
       if (best.isPresent()) {
         return Optional.of(best.get().target().copy());
@@ -135,7 +138,8 @@ class InterventionCoding {
   static String performerOds(Procedure procedure) {
     return procedure.getPerformer().stream()
         .map(p -> p.getActor().getIdentifier())
-        .filter(i -> ODS_SYSTEM.equals(i.getSystem()) && i.hasValue())
+        .filter(
+            i -> ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(i.getSystem()) && i.hasValue())
         .map(i -> i.getValue())
         .findFirst()
         .orElse(null);

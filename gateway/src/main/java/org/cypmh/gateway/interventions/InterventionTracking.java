@@ -2,13 +2,13 @@ package org.cypmh.gateway.interventions;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
-import org.cypmh.routes.outbox.OutboxEvent;
+import org.cypmh.routes.api.Outbox;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxMessage;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Procedure;
@@ -27,9 +27,10 @@ class InterventionTracking implements FhirServerInterceptor {
   private final Clock clock;
   private final Duration period;
 
-  @PersistenceContext private EntityManager entityManager;
+  private final Outbox outbox;
 
-  InterventionTracking(Clock clock, InterventionProperties properties) {
+  InterventionTracking(Clock clock, InterventionProperties properties, Outbox outbox) {
+    this.outbox = outbox;
     this.clock = clock;
     this.period = properties.summaryPeriod();
   }
@@ -53,18 +54,18 @@ class InterventionTracking implements FhirServerInterceptor {
       return;
     }
     Instant now = clock.instant();
-    OutboxEvent event =
-        new OutboxEvent(
-            OutboxEvent.Type.INTERVENTION_RECORDED,
+    OutboxMessage event =
+        OutboxMessage.of(
+            OutboxEventType.INTERVENTION_RECORDED,
             procedure.getIdElement().toUnqualified().getValue(),
-            null,
             now);
     if (!period.isZero()) {
       long periodMillis = period.toMillis();
       Instant start = Instant.ofEpochMilli(now.toEpochMilli() / periodMillis * periodMillis);
-      event.groupedAs(
-          subject.toUnqualifiedVersionless().getValue() + "|" + start, start.plus(period));
+      event =
+          event.groupedAs(
+              subject.toUnqualifiedVersionless().getValue() + "|" + start, start.plus(period));
     }
-    entityManager.persist(event);
+    outbox.publish(event);
   }
 }

@@ -11,7 +11,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +22,9 @@ import org.cypmh.gateway.consent.ConsentQuestion;
 import org.cypmh.gateway.consent.ConsentService;
 import org.cypmh.gateway.consent.Recipient;
 import org.cypmh.gateway.fhir.Caller;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.routes.api.England;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Coding;
@@ -43,9 +44,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Component
 class MhsdsExtract {
-
-  static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
-  private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
 
   /** Interventions (of every provider) one day's search may hold; more is refused, not cut. */
   static final int MAX_PER_DAY = 10_000;
@@ -161,12 +159,12 @@ class MhsdsExtract {
   private MhsdsRow row(Procedure procedure, Patient patient, String provider, LocalDate activity) {
     Coding snomed =
         procedure.getCode().getCoding().stream()
-            .filter(c -> InterventionCoding.SNOMED.equals(c.getSystem()))
+            .filter(c -> ConformancePackage.SNOMED_SYSTEM.equals(c.getSystem()))
             .findFirst()
             .orElse(new Coding());
     Coding local =
         procedure.getCode().getCoding().stream()
-            .filter(c -> c.hasSystem() && !InterventionCoding.SNOMED.equals(c.getSystem()))
+            .filter(c -> c.hasSystem() && !ConformancePackage.SNOMED_SYSTEM.equals(c.getSystem()))
             .findFirst()
             .orElse(null);
     boolean unmapped =
@@ -176,7 +174,7 @@ class MhsdsExtract {
             != null;
     return new MhsdsRow(
         patient.getIdentifier().stream()
-            .filter(i -> NHS_NUMBER.equals(i.getSystem()))
+            .filter(i -> ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()))
             .map(Identifier::getValue)
             .findFirst()
             .orElse(""),
@@ -221,11 +219,16 @@ class MhsdsExtract {
           .getPerformedDateTimeType()
           .getValue()
           .toInstant()
-          .atZone(ENGLAND)
+          .atZone(England.ZONE)
           .toLocalDate();
     }
     if (procedure.hasPerformedPeriod() && procedure.getPerformedPeriod().hasStart()) {
-      return procedure.getPerformedPeriod().getStart().toInstant().atZone(ENGLAND).toLocalDate();
+      return procedure
+          .getPerformedPeriod()
+          .getStart()
+          .toInstant()
+          .atZone(England.ZONE)
+          .toLocalDate();
     }
     return null;
   }

@@ -10,11 +10,11 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import org.cypmh.gateway.audit.AuditEventBuilder;
+import org.cypmh.gateway.audit.AuditTrail;
 import org.cypmh.gateway.audit.PartnerAuditContext;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirOperations;
-import org.cypmh.routes.api.AuditEventBuilder;
-import org.cypmh.routes.api.ExchangeAudit;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.StringType;
@@ -32,11 +32,11 @@ class MhsdsOperation implements FhirOperations {
   static final String WITHHELD_HEADER = "X-Withheld-By-Consent";
 
   private final MhsdsExtract extract;
-  private final ExchangeAudit audit;
+  private final AuditTrail audit;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
 
-  MhsdsOperation(MhsdsExtract extract, ExchangeAudit audit, Clock clock) {
+  MhsdsOperation(MhsdsExtract extract, AuditTrail audit, Clock clock) {
     this.extract = extract;
     this.audit = audit;
     this.clock = clock;

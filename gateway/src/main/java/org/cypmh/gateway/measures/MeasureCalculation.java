@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.cypmh.routes.api.England;
 
 /**
  * The national measures for one reporting period, folded one referral (or contact) at a time, so
@@ -21,8 +21,6 @@ import java.util.TreeMap;
  * MeasureCalculationTest}). Definitions are in this package's README.
  */
 final class MeasureCalculation {
-
-  static final ZoneId ENGLAND = ZoneId.of("Europe/London");
 
   static final String ACCESS = "cyp-access";
   static final String FIRST_CONTACT = "referral-to-first-contact";
@@ -333,7 +331,7 @@ final class MeasureCalculation {
   }
 
   static LocalDate day(Instant at) {
-    return at == null ? null : at.atZone(ENGLAND).toLocalDate();
+    return at == null ? null : at.atZone(England.ZONE).toLocalDate();
   }
 
   private static long days(LocalDate from, LocalDate to) {

@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -119,7 +120,7 @@ final class MeasureReports {
           new Reference()
               .setIdentifier(
                   new Identifier()
-                      .setSystem("https://fhir.nhs.uk/Id/ods-organization-code")
+                      .setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM)
                       .setValue(provider)));
     } else {
       report.setReporter(new Reference().setDisplay("CYPMH gateway: every provider"));

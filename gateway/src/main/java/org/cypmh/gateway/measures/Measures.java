@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.cypmh.routes.api.England;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -91,6 +92,6 @@ public class Measures {
   }
 
   private static Instant startOf(LocalDate day) {
-    return day.atStartOfDay(MeasureCalculation.ENGLAND).toInstant();
+    return day.atStartOfDay(England.ZONE).toInstant();
   }
 }

@@ -18,11 +18,11 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.List;
+import org.cypmh.gateway.audit.AuditEventBuilder;
+import org.cypmh.gateway.audit.AuditTrail;
 import org.cypmh.gateway.audit.PartnerAuditContext;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirOperations;
-import org.cypmh.routes.api.AuditEventBuilder;
-import org.cypmh.routes.api.ExchangeAudit;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Bundle;
@@ -43,10 +43,10 @@ class MeasuresOperation implements FhirOperations {
 
   private final Measures measures;
   private final DaoRegistry daoRegistry;
-  private final ExchangeAudit audit;
+  private final AuditTrail audit;
   private final Clock clock;
 
-  MeasuresOperation(Measures measures, DaoRegistry daoRegistry, ExchangeAudit audit, Clock clock) {
+  MeasuresOperation(Measures measures, DaoRegistry daoRegistry, AuditTrail audit, Clock clock) {
     this.measures = measures;
     this.daoRegistry = daoRegistry;
     this.audit = audit;

@@ -15,11 +15,11 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.cypmh.gateway.audit.AuditEventBuilder;
+import org.cypmh.gateway.audit.AuditTrail;
 import org.cypmh.gateway.audit.PartnerAuditContext;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirOperations;
-import org.cypmh.routes.api.AuditEventBuilder;
-import org.cypmh.routes.api.ExchangeAudit;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.StringType;
@@ -36,10 +36,10 @@ import org.springframework.stereotype.Component;
 class MhsdsTableOperation implements FhirOperations {
 
   private final MhsdsTables tables;
-  private final ExchangeAudit audit;
+  private final AuditTrail audit;
   private final Clock clock;
 
-  MhsdsTableOperation(MhsdsTables tables, ExchangeAudit audit, Clock clock) {
+  MhsdsTableOperation(MhsdsTables tables, AuditTrail audit, Clock clock) {
     this.tables = tables;
     this.audit = audit;
     this.clock = clock;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.England;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -47,8 +49,6 @@ class MhsdsTables {
   static final String SOURCE_OF_REFERRAL =
       "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-SourceOfServiceReferral";
 
-  private static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
-  private static final String SNOMED = "http://snomed.info/sct";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final Set<String> FACE_TO_FACE = Set.of("AMB", "HH", "FLD");
 
@@ -79,8 +79,8 @@ class MhsdsTables {
   /** Writable: each consent decision acted on is logged, as for every other disclosure. */
   @Transactional
   void extract(MhsdsTable table, String provider, LocalDate first, LocalDate last, Sink sink) {
-    Instant from = first.atStartOfDay(MeasureCalculation.ENGLAND).toInstant();
-    Instant to = last.plusDays(1).atStartOfDay(MeasureCalculation.ENGLAND).toInstant();
+    Instant from = first.atStartOfDay(England.ZONE).toInstant();
+    Instant to = last.plusDays(1).atStartOfDay(England.ZONE).toInstant();
     Map<String, Boolean> permitted = lru();
     int[] rows = {0};
     switch (table) {
@@ -152,7 +152,10 @@ class MhsdsTables {
           "LocalPatientId",
           episode.patient() == null ? null : new IdType(episode.patient()).getIdPart());
       row.put(
-          "NHSNumber", patient == null ? null : identifier(patient.getIdentifier(), NHS_NUMBER));
+          "NHSNumber",
+          patient == null
+              ? null
+              : identifier(patient.getIdentifier(), ConformancePackage.NHS_NUMBER_SYSTEM));
       row.put("ReferralRequestReceivedDate", date(episode.receivedAt()));
       row.put("SourceOfReferralMH", referral == null ? null : sourceOfReferral(referral));
       row.put(
@@ -200,7 +203,7 @@ class MhsdsTables {
       row.put("CareContDate", start == null ? null : date(start.toInstant()));
       row.put(
           "CareContTime",
-          start == null ? null : TIME.format(start.toInstant().atZone(MeasureCalculation.ENGLAND)));
+          start == null ? null : TIME.format(start.toInstant().atZone(England.ZONE)));
       row.put("ClinContDurOfCareCont", minutes(start, encounter.getPeriod().getEnd()));
       // The milestone exists only for an attended contact: 5, attended on time (or seen).
       row.put("AttendStatus", "5");
@@ -223,7 +226,7 @@ class MhsdsTables {
       row.put(
           "CodeProcAndProcStatus",
           procedure.getCode().getCoding().stream()
-              .filter(c -> SNOMED.equals(c.getSystem()) && c.hasCode())
+              .filter(c -> ConformancePackage.SNOMED_SYSTEM.equals(c.getSystem()) && c.hasCode())
               .map(Coding::getCode)
               .findFirst()
               .orElse(null));

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.cypmh.routes.delivery.DeliveryFeedback;
+import org.cypmh.routes.api.TaskOutputs;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
@@ -45,7 +45,7 @@ final class MilestoneRules {
   /** Text of the intake's first business status ("... awaiting routing"). */
   private static final String AWAITING_ROUTING = "awaiting routing";
 
-  /** Text {@code DeliveryFeedback} writes when consent keeps a delivery back. */
+  /** Text the routing engine writes when consent keeps a delivery back. */
   private static final String AWAITING_CONSENT = "awaiting consent";
 
   private MilestoneRules() {}
@@ -231,8 +231,8 @@ final class MilestoneRules {
                 o.getType().getCoding().stream()
                     .anyMatch(
                         c ->
-                            DeliveryFeedback.OUTPUT_TYPE_SYSTEM.equals(c.getSystem())
-                                && DeliveryFeedback.DELIVERED_TO.equals(c.getCode())))
+                            TaskOutputs.OUTPUT_TYPE_SYSTEM.equals(c.getSystem())
+                                && TaskOutputs.DELIVERED_TO.equals(c.getCode())))
         .filter(o -> o.getValue() instanceof Reference r && r.hasReference())
         .map(o -> ((Reference) o.getValue()).getReference())
         .collect(Collectors.toCollection(java.util.LinkedHashSet::new));

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -27,8 +28,6 @@ final class ReferralFacts {
 
   static final String ETHNIC_CATEGORY =
       "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory";
-  static final String SERVICE_TYPE_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
 
   private final DaoRegistry daoRegistry;
   private final LocalDate start;
@@ -58,7 +57,10 @@ final class ReferralFacts {
               ? null
               : read.getType().stream()
                   .flatMap(t -> t.getCoding().stream())
-                  .filter(c -> SERVICE_TYPE_SYSTEM.equals(c.getSystem()) && c.hasCode())
+                  .filter(
+                      c ->
+                          TerminologyContent.SERVICE_TYPE_SYSTEM.equals(c.getSystem())
+                              && c.hasCode())
                   .map(Coding::getCode)
                   .findFirst()
                   .orElse(null);

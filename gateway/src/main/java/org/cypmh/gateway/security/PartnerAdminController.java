@@ -2,6 +2,7 @@ package org.cypmh.gateway.security;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
+import org.cypmh.gateway.fhir.ErrorOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
@@ -84,12 +85,7 @@ class PartnerAdminController {
   }
 
   private ResponseEntity<String> outcome(HttpStatus status, IssueType type, String reason) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(type)
-        .setDiagnostics(reason);
+    OperationOutcome outcome = ErrorOutcome.of(type, reason);
     return ResponseEntity.status(status)
         .contentType(MediaType.parseMediaType("application/fhir+json"))
         .body(fhirContext.newJsonParser().encodeResourceToString(outcome));

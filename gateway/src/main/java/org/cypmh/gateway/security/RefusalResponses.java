@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.cypmh.gateway.fhir.ErrorOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.security.access.AccessDeniedException;
@@ -52,12 +53,7 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
 
   void write(HttpServletResponse response, int status, IssueType type, String reason)
       throws IOException {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
-        .setCode(type)
-        .setDiagnostics(reason);
+    OperationOutcome outcome = ErrorOutcome.of(type, reason);
     response.setStatus(status);
     response.setContentType(Constants.CT_FHIR_JSON_NEW + ";charset=UTF-8");
     response.getWriter().write(fhirContext.newJsonParser().encodeResourceToString(outcome));

@@ -14,9 +14,10 @@ import org.cypmh.gateway.consent.Recipients;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.gateway.fhir.Refusal;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.PartnerEndpoint;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.PartnerEndpoint;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.StringType;
@@ -41,7 +42,6 @@ public class SubscriberOrganisation implements FhirServerInterceptor {
 
   public static final String EXTENSION =
       "https://cypmh-gateway.org/fhir/StructureDefinition/subscriber-organisation";
-  static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
 
   private final Recipients recipients;
   private final ServiceDirectory directory;
@@ -95,7 +95,10 @@ public class SubscriberOrganisation implements FhirServerInterceptor {
               + " address the operator allows (gateway.subscriptions.allowed-endpoints)");
     }
     subscription.addExtension(
-        EXTENSION, new Identifier().setSystem(ODS_SYSTEM).setValue(caller.odsCode()));
+        EXTENSION,
+        new Identifier()
+            .setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM)
+            .setValue(caller.odsCode()));
     // Which client certificate the gateway presents is the directory's to say, not the partner's:
     // the credentials of the organisation's Endpoint at that origin, if it has any.
     subscription

@@ -9,8 +9,8 @@ import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import jakarta.annotation.PostConstruct;
 import org.cypmh.gateway.fhir.TaskParties;
-import org.cypmh.routes.delivery.Deliveries;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.DeliveryRecords;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Resource;
@@ -38,7 +38,7 @@ class TaskChangeNotifications {
 
   private final IInterceptorService storageInterceptors;
   private final SearchParamMatcher matcher;
-  private final Deliveries deliveries;
+  private final DeliveryRecords deliveries;
   private final FhirContext fhirContext;
   private final CarePlanSubscribers carePlanSubscribers;
   private final TaskParties tasks;
@@ -48,7 +48,7 @@ class TaskChangeNotifications {
   TaskChangeNotifications(
       IInterceptorService storageInterceptors,
       SearchParamMatcher matcher,
-      Deliveries deliveries,
+      DeliveryRecords deliveries,
       FhirContext fhirContext,
       CarePlanSubscribers carePlanSubscribers,
       TaskParties tasks,

@@ -18,6 +18,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.terminology.snomed.ConceptSet;
 import org.cypmh.terminology.snomed.EclException;
 import org.cypmh.terminology.snomed.Expansion;
@@ -44,31 +45,31 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code ValueSet/$expand} and {@code $validate-code} where SNOMED CT's size matters, answered from
- * the in-memory {@link SnomedEdition}:
+ * {@code ValueSet/$expand} and {@code $validate-code} where ConformancePackage.SNOMED_SYSTEM CT's
+ * size matters, answered from the in-memory {@link SnomedEdition}:
  *
  * <ul>
- *   <li>SNOMED CT's implicit ValueSets ({@code http://snomed.info/sct?fhir_vs}, {@code
- *       ?fhir_vs=isa/<id>}, {@code ?fhir_vs=refset/<id>}, {@code ?fhir_vs=ecl/<expression>}), with
- *       or without a filter;
- *   <li>a {@code filter} on a ValueSet whose compose is SNOMED CT only (concept lists, {@code
- *       is-a}, {@code descendent-of}, {@code in} and ECL {@code constraint} filters): every member
- *       whose preferred term or a synonym has every word of the filter as a word prefix, in any
- *       order, ranked, exact total, paged; active concepts only unless {@code activeOnly=false}.
+ *   <li>ConformancePackage.SNOMED_SYSTEM CT's implicit ValueSets ({@code
+ *       http://snomed.info/sct?fhir_vs}, {@code ?fhir_vs=isa/<id>}, {@code ?fhir_vs=refset/<id>},
+ *       {@code ?fhir_vs=ecl/<expression>}), with or without a filter;
+ *   <li>a {@code filter} on a ValueSet whose compose is ConformancePackage.SNOMED_SYSTEM CT only
+ *       (concept lists, {@code is-a}, {@code descendent-of}, {@code in} and ECL {@code constraint}
+ *       filters): every member whose preferred term or a synonym has every word of the filter as a
+ *       word prefix, in any order, ranked, exact total, paged; active concepts only unless {@code
+ *       activeOnly=false}.
  * </ul>
  *
- * A SNOMED CT-only ValueSet that selects by hierarchy, refset or ECL is expanded here with or
- * without a filter (stored, by url, or inline as {@code valueSet}); a filter on any other stored
- * ValueSet filters HAPI's full expansion the same way; everything else (no filter on a concept
- * list, other systems inline) is HAPI's own operation, unchanged. HAPI's filter matches the filter
- * as one phrase prefix ("eating dis" but not "eat dis" or "disorder eating"), which is not how
- * people search for codes.
+ * A ConformancePackage.SNOMED_SYSTEM CT-only ValueSet that selects by hierarchy, refset or ECL is
+ * expanded here with or without a filter (stored, by url, or inline as {@code valueSet}); a filter
+ * on any other stored ValueSet filters HAPI's full expansion the same way; everything else (no
+ * filter on a concept list, other systems inline) is HAPI's own operation, unchanged. HAPI's filter
+ * matches the filter as one phrase prefix ("eating dis" but not "eat dis" or "disorder eating"),
+ * which is not how people search for codes.
  */
 @Component
 @Primary
 class RankedValueSetExpansion extends ValueSetOperationProvider {
 
-  private static final String SNOMED = "http://snomed.info/sct";
   private static final String FULLY_SPECIFIED_NAME = "900000000000003001";
   private static final String SYNONYM = "900000000000013009";
   private static final int DEFAULT_COUNT = 50;
@@ -220,7 +221,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     SnomedIndex index = edition.index();
     Optional<SnomedConcept> concept = index.concept(theCode);
     boolean member =
-        (theSystem == null || SNOMED.equals(theSystem))
+        (theSystem == null || ConformancePackage.SNOMED_SYSTEM.equals(theSystem))
             && concept.isPresent()
             && members(index, implicit.get().ecl()).contains(theCode);
     result.addParameter("result", new BooleanType(member));
@@ -231,7 +232,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
           "message",
           new StringType(
               "The code "
-                  + (theSystem == null ? SNOMED : theSystem)
+                  + (theSystem == null ? ConformancePackage.SNOMED_SYSTEM : theSystem)
                   + "|"
                   + theCode
                   + " is not in "
@@ -295,8 +296,9 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
   }
 
   /**
-   * The members of a ValueSet whose compose is SNOMED CT only and uses what the index answers;
-   * empty for anything else (other systems, imported ValueSets, unknown filters).
+   * The members of a ValueSet whose compose is ConformancePackage.SNOMED_SYSTEM CT only and uses
+   * what the index answers; empty for anything else (other systems, imported ValueSets, unknown
+   * filters).
    */
   private Optional<ConceptSet> snomedScope(SnomedIndex index, ValueSet valueSet) {
     if (!valueSet.hasCompose() || !valueSet.getCompose().hasInclude()) {
@@ -321,7 +323,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
   }
 
   private Optional<ConceptSet> snomedPart(SnomedIndex index, ConceptSetComponent part) {
-    if (!SNOMED.equals(part.getSystem()) || part.hasValueSet()) {
+    if (!ConformancePackage.SNOMED_SYSTEM.equals(part.getSystem()) || part.hasValueSet()) {
       return Optional.empty();
     }
     ConceptSet selected = index.all();
@@ -340,7 +342,10 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     return Optional.of(selected);
   }
 
-  /** A compose filter as ECL: FHIR's SNOMED CT filters (concept is-a, descendent-of, in). */
+  /**
+   * A compose filter as ECL: FHIR's ConformancePackage.SNOMED_SYSTEM CT filters (concept is-a,
+   * descendent-of, in).
+   */
   private static Optional<String> ecl(ConceptSetFilterComponent filter) {
     String property = filter.getProperty();
     String value = filter.getValue();
@@ -363,13 +368,17 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
   private static ValueSet snomedExpansion(
       ValueSet source, String filter, Expansion found, Page page) {
     ValueSet result = header(source, filter, found.total(), page);
-    result.getExpansion().addParameter().setName("used-codesystem").setValue(new UriType(SNOMED));
+    result
+        .getExpansion()
+        .addParameter()
+        .setName("used-codesystem")
+        .setValue(new UriType(ConformancePackage.SNOMED_SYSTEM));
     for (SnomedConcept concept : found.concepts()) {
       ValueSet.ValueSetExpansionContainsComponent contains =
           result
               .getExpansion()
               .addContains()
-              .setSystem(SNOMED)
+              .setSystem(ConformancePackage.SNOMED_SYSTEM)
               .setCode(concept.code())
               .setDisplay(concept.display());
       if (!concept.active()) {
@@ -379,7 +388,11 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
         if (concept.fullySpecifiedName() != null) {
           contains
               .addDesignation()
-              .setUse(new Coding(SNOMED, FULLY_SPECIFIED_NAME, "Fully specified name"))
+              .setUse(
+                  new Coding(
+                      ConformancePackage.SNOMED_SYSTEM,
+                      FULLY_SPECIFIED_NAME,
+                      "Fully specified name"))
               .setValue(concept.fullySpecifiedName());
         }
         concept
@@ -388,7 +401,7 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
                 synonym ->
                     contains
                         .addDesignation()
-                        .setUse(new Coding(SNOMED, SYNONYM, "Synonym"))
+                        .setUse(new Coding(ConformancePackage.SNOMED_SYSTEM, SYNONYM, "Synonym"))
                         .setValue(synonym));
       }
     }

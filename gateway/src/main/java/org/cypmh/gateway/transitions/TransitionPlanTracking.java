@@ -2,12 +2,12 @@ package org.cypmh.gateway.transitions;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import org.cypmh.gateway.fhir.FhirServerInterceptor;
 import org.cypmh.profiles.api.ConformancePackage;
-import org.cypmh.routes.outbox.OutboxEvent;
+import org.cypmh.routes.api.Outbox;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxMessage;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -26,9 +26,10 @@ class TransitionPlanTracking implements FhirServerInterceptor {
 
   private final Clock clock;
 
-  @PersistenceContext private EntityManager entityManager;
+  private final Outbox outbox;
 
-  TransitionPlanTracking(Clock clock) {
+  TransitionPlanTracking(Clock clock, Outbox outbox) {
+    this.outbox = outbox;
     this.clock = clock;
   }
 
@@ -44,11 +45,10 @@ class TransitionPlanTracking implements FhirServerInterceptor {
 
   private void stored(IBaseResource resource) {
     if (resource instanceof CarePlan plan && agreed(plan)) {
-      entityManager.persist(
-          new OutboxEvent(
-              OutboxEvent.Type.TRANSITION_PLAN_AGREED,
+      outbox.publish(
+          OutboxMessage.of(
+              OutboxEventType.TRANSITION_PLAN_AGREED,
               plan.getIdElement().toUnqualified().getValue(),
-              null,
               clock.instant()));
     }
   }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cypmh.profiles.api.ConformancePackage;
 
 /**
  * The gateway's validation policy: what it owns stays strict, what it cannot know is a warning.
@@ -61,8 +62,6 @@ final class ValidationPolicy {
   /** What the gateway owns: its profiles' ValueSets are always enforced. */
   private static final String OURS = "https://cypmh-gateway.org/fhir/";
 
-  private static final String SNOMED_CT = "http://snomed.info/sct";
-
   private final boolean strict;
   private final Set<UnknownContent> refused;
   private final Set<String> strictPartners;
@@ -98,7 +97,8 @@ final class ValidationPolicy {
     String text = message.getMessage() == null ? "" : message.getMessage();
     for (Map.Entry<String, UnknownContent> rule : BY_TEXT) {
       if (text.contains(rule.getKey())) {
-        if (rule.getValue() == UnknownContent.CODE_NOT_HELD && !text.contains(SNOMED_CT)) {
+        if (rule.getValue() == UnknownContent.CODE_NOT_HELD
+            && !text.contains(ConformancePackage.SNOMED_SYSTEM)) {
           return Optional.empty();
         }
         return Optional.of(rule.getValue());
@@ -121,7 +121,7 @@ final class ValidationPolicy {
         id.startsWith("Unknown_Code")
             || id.startsWith("UNKNOWN_CODE")
             || id.equals("TX_GENERAL_CC_ERROR_MESSAGE");
-    return unknownCode && text != null && text.contains(SNOMED_CT)
+    return unknownCode && text != null && text.contains(ConformancePackage.SNOMED_SYSTEM)
         ? Optional.of(UnknownContent.CODE_NOT_HELD)
         : Optional.empty();
   }

@@ -12,6 +12,7 @@ import org.cypmh.gateway.consent.ConsentProperties.Basis;
 import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.ConsentDecision;
 import org.cypmh.routes.api.ConsentDecision.Outcome;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -178,7 +179,9 @@ class ConsentDecisionTableTest {
           consent(
               "c1",
               byYoungPerson(),
-              permit(actorIdentifier(ConsentRules.SERVICE_TYPE_SYSTEM, "vcse-eating-disorders")));
+              permit(
+                  actorIdentifier(
+                      TerminologyContent.SERVICE_TYPE_SYSTEM, "vcse-eating-disorders")));
 
       assertThat(rules.decide(ask(aged(17), VCSE), List.of(permit)).outcome())
           .isEqualTo(Outcome.PERMIT);
@@ -444,7 +447,9 @@ class ConsentDecisionTableTest {
       patient.addGeneralPractitioner(
           new Reference()
               .setIdentifier(
-                  new Identifier().setSystem(ConsentRules.ODS_SYSTEM).setValue("B86001")));
+                  new Identifier()
+                      .setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM)
+                      .setValue("B86001")));
 
       ConsentDecision decision = rules.decide(ask(patient, GP), List.of());
 
@@ -596,7 +601,10 @@ class ConsentDecisionTableTest {
     patient.addGeneralPractitioner(
         new Reference()
             .setType("Organization")
-            .setIdentifier(new Identifier().setSystem(ConsentRules.ODS_SYSTEM).setValue("Y99901")));
+            .setIdentifier(
+                new Identifier()
+                    .setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM)
+                    .setValue("Y99901")));
     return patient;
   }
 
@@ -652,7 +660,7 @@ class ConsentDecisionTableTest {
   }
 
   private static Reference actorOds(String ods) {
-    return actorIdentifier(ConsentRules.ODS_SYSTEM, ods);
+    return actorIdentifier(ConformancePackage.ODS_ORGANIZATION_SYSTEM, ods);
   }
 
   private static Reference actorIdentifier(String system, String value) {

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Function;
-import org.cypmh.routes.delivery.DeliveryFeedback;
+import org.cypmh.routes.api.TaskOutputs;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
@@ -49,8 +49,7 @@ class MilestoneRulesTest {
     after
         .addOutput()
         .setType(
-            new CodeableConcept(
-                new Coding(DeliveryFeedback.OUTPUT_TYPE_SYSTEM, "delivered-to", null)))
+            new CodeableConcept(new Coding(TaskOutputs.OUTPUT_TYPE_SYSTEM, "delivered-to", null)))
         .setValue(new Reference("HealthcareService/camhs-eating-disorders"));
 
     List<MilestoneFact> facts = MilestoneRules.of(before, after, null, ODS, NOW);

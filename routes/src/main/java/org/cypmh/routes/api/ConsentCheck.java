@@ -1,7 +1,5 @@
 package org.cypmh.routes.api;
 
-import org.cypmh.routes.directory.DirectoryService;
-
 /**
  * The consent service as routing sees it. The deliver block asks it for every destination, and the
  * sender asks again before every attempt; a route cannot deliver without it.

@@ -8,8 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.cypmh.profiles.api.ConformancePackage;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
@@ -28,9 +27,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 public final class RoutableReferral {
 
-  public static final String PATHWAY_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-referral-pathway";
-  public static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
   private static final String SELF_REFERRAL = "310434002";
   // GP practice ODS codes: one letter and five digits (e.g. B86001).
   private static final Pattern GP_PRACTICE = Pattern.compile("^[A-Z]\\d{5}$");
@@ -120,7 +116,7 @@ public final class RoutableReferral {
   public String getPathway() {
     return received.getCategory().stream()
         .flatMap(c -> c.getCoding().stream())
-        .filter(c -> PATHWAY_SYSTEM.equals(c.getSystem()))
+        .filter(c -> TerminologyContent.REFERRAL_PATHWAY_SYSTEM.equals(c.getSystem()))
         .map(Coding::getCode)
         .findFirst()
         .orElse(null);
@@ -159,7 +155,9 @@ public final class RoutableReferral {
   /** ODS code of the referring organisation, or null. */
   public String getRequesterOds() {
     Identifier identifier = received.getRequester().getIdentifier();
-    return ODS_SYSTEM.equals(identifier.getSystem()) ? identifier.getValue() : null;
+    return ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(identifier.getSystem())
+        ? identifier.getValue()
+        : null;
   }
 
   /** URN of the referring school, or null when the referrer is not a school. */

@@ -13,14 +13,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.cypmh.routes.LeasedClaim;
-import org.cypmh.routes.RoutesProperties;
 import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.routes.api.DeliveredReferral;
+import org.cypmh.routes.api.DeliveryRecords;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.PartnerEndpoint;
+import org.cypmh.routes.api.PartnerEndpoint.Connection;
+import org.cypmh.routes.api.PlannedShare;
+import org.cypmh.routes.api.RoutesProperties;
 import org.cypmh.routes.delivery.Delivery.Status;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.PartnerEndpoint;
-import org.cypmh.routes.directory.PartnerEndpoint.Connection;
 import org.cypmh.routes.routing.PlannedDelivery;
-import org.cypmh.routes.routing.PlannedShare;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -35,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the Task feedback and audit entry it implies.
  */
 @Component
-public class Deliveries {
+public class Deliveries implements DeliveryRecords {
 
   private static final LeasedClaim DUE_DELIVERIES =
       new LeasedClaim(
@@ -199,6 +201,7 @@ public class Deliveries {
    * transaction (the one changing their consent): from its commit no attempt starts, and retries
    * under way find nothing to send. Routing then looks at each again under the new consent.
    */
+  @Override
   public int holdForConsentChange(String patient) {
     Instant now = clock.instant();
     ConsentDecision rechecking =
@@ -260,6 +263,7 @@ public class Deliveries {
    * Task: the notification is as durable as the change. Sent by this node once the transaction
    * commits; by any node after the lease if this one dies first.
    */
+  @Override
   public void notifySubscriber(
       String subscription, String address, String credentials, String taskVersion, String payload) {
     Instant now = clock.instant();
@@ -402,11 +406,13 @@ public class Deliveries {
     return typed.setMaxResults(1000).getResultList();
   }
 
-  /**
-   * Every referral delivery a partner accepted, oldest first, read in its own transaction: the
-   * young people whose care some service has taken on.
-   */
-  public List<Delivery> deliveredReferrals() {
+  @Override
+  public List<DeliveredReferral> deliveredTo(String patient) {
+    return ofPatient(patient, Status.DELIVERED).stream().map(Delivery::asDelivered).toList();
+  }
+
+  @Override
+  public List<DeliveredReferral> deliveredReferrals() {
     return transaction.execute(
         tx ->
             entityManager
@@ -416,7 +422,9 @@ public class Deliveries {
                     Delivery.class)
                 .setParameter("delivered", Status.DELIVERED)
                 .setParameter("referral", Delivery.Kind.REFERRAL)
-                .getResultList());
+                .getResultStream()
+                .map(Delivery::asDelivered)
+                .toList());
   }
 
   /**

@@ -12,8 +12,9 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import org.cypmh.routes.api.ConsentDecision;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.cypmh.routes.api.DeliveredReferral;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.PartnerEndpoint.Connection;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -460,6 +461,12 @@ public class Delivery {
 
   public Instant createdAt() {
     return createdAt;
+  }
+
+  /** This delivery, as the rest of the gateway reads one a partner accepted. */
+  DeliveredReferral asDelivered() {
+    return new DeliveredReferral(
+        serviceId, service, patient, referral, focus, finishedAt, consent, redacted());
   }
 
   public Instant finishedAt() {

@@ -7,12 +7,10 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
-import org.cypmh.routes.api.AuditEventBuilder;
 import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.routes.api.DeliveryPlan;
 import org.cypmh.routes.api.ExchangeAudit;
-import org.cypmh.routes.routing.DeliveryPlan;
-import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.cypmh.routes.api.TaskOutputs;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
@@ -29,16 +27,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeliveryFeedback {
 
-  public static final String OUTPUT_TYPE_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/task-output";
-
-  /** The Task output naming a service the referral was delivered to. */
-  public static final String DELIVERED_TO = "delivered-to";
-
   /** The gateway acting on its routes, as the requesting agent of what it sends. */
-  public static final Reference GATEWAY = new Reference().setDisplay("CYPMH gateway");
-
   private final DaoRegistry daoRegistry;
+
   private final ExchangeAudit audit;
   private final Clock clock;
 
@@ -62,7 +53,9 @@ public class DeliveryFeedback {
           }
           tell(task, "delivered to " + delivery.service());
           task.addOutput()
-              .setType(new CodeableConcept(new Coding(OUTPUT_TYPE_SYSTEM, DELIVERED_TO, null)))
+              .setType(
+                  new CodeableConcept(
+                      new Coding(TaskOutputs.OUTPUT_TYPE_SYSTEM, TaskOutputs.DELIVERED_TO, null)))
               .setValue(new Reference(delivery.service()));
           if (delivery.redacted() > 0) {
             task.addNote()
@@ -97,11 +90,7 @@ public class DeliveryFeedback {
                 "delivery to "
                     + delivery.service()
                     + " failed; the gateway's operators have been alerted"));
-    audit.record(
-        deliveryEvent("dead-letter", delivery)
-            .outcome(AuditEventOutcome._8, "gave up: " + delivery.lastError())
-            .recipient(AuditEventBuilder.service(delivery.serviceId(), delivery.service()), null)
-            .build());
+    audit.deadLettered(facts(delivery), "gave up: " + delivery.lastError());
   }
 
   /**
@@ -141,61 +130,34 @@ public class DeliveryFeedback {
    */
   public void decided(
       String event, String focus, String task, String patient, List<? extends DeliveryPlan> plans) {
-    AuditEventBuilder decision =
-        AuditEventBuilder.gateway(
-                "routing-decision", event, AuditEvent.AuditEventAction.E, clock.instant())
-            .purpose("TREAT")
-            .requestor(GATEWAY, null)
-            .outcome(
-                AuditEventOutcome._0,
-                plans.isEmpty()
-                    ? "no destination: held for manual triage"
-                    : plans.size() + " destination(s)")
-            .patient(patient)
-            .data(focus)
-            .data(task);
-    for (DeliveryPlan plan : plans) {
-      decision.recipient(
-          AuditEventBuilder.service(plan.destination().serviceId(), plan.destination().name())
-              .setDisplay(
-                  plan.destination().name()
-                      + " (route "
-                      + plan.routeId()
-                      + ", consent "
-                      + plan.consent().outcome().name().toLowerCase()
-                      + ")"),
-          null);
-    }
-    audit.record(decision.build());
+    audit.routingDecided(event, focus, task, patient, plans);
   }
 
   /** One HTTP exchange with a partner, whatever its outcome: what left, to whom, and the answer. */
   void attempted(Delivery delivery, PartnerResponse response, String address) {
-    AuditEventOutcome outcome =
+    ExchangeAudit.AttemptOutcome outcome =
         response.accepted()
-            ? AuditEventOutcome._0
+            ? ExchangeAudit.AttemptOutcome.ACCEPTED
             : response.httpStatus() == null || response.retryable()
-                ? AuditEventOutcome._8
-                : AuditEventOutcome._4;
-    audit.record(
-        deliveryEvent("delivery-attempt", delivery)
-            .outcome(outcome, "attempt " + delivery.attempts() + ": " + response.summary())
-            .recipient(AuditEventBuilder.service(delivery.serviceId(), delivery.service()), address)
-            .build());
+                ? ExchangeAudit.AttemptOutcome.FAILED_WILL_RETRY
+                : ExchangeAudit.AttemptOutcome.REFUSED;
+    audit.deliveryAttempted(
+        facts(delivery),
+        outcome,
+        "attempt " + delivery.attempts() + ": " + response.summary(),
+        address);
   }
 
-  private AuditEventBuilder deliveryEvent(String subtype, Delivery delivery) {
-    AuditEventBuilder event =
-        AuditEventBuilder.export(subtype, clock.instant())
-            .purpose("TREAT")
-            .requestor(GATEWAY, null)
-            .patient(delivery.patient())
-            .data(delivery.focus())
-            .detail("delivery", String.valueOf(delivery.id()))
-            .detail("consent-rule", delivery.consentRule());
-    if (delivery.redacted() > 0) {
-      event.detail("left-out", String.valueOf(delivery.redacted()));
-    }
-    return event.data(delivery.task());
+  private static ExchangeAudit.DeliveryFacts facts(Delivery delivery) {
+    return new ExchangeAudit.DeliveryFacts(
+        delivery.id(),
+        delivery.serviceId(),
+        delivery.service(),
+        delivery.patient(),
+        delivery.focus(),
+        delivery.task(),
+        delivery.consentRule(),
+        delivery.redacted(),
+        delivery.attempts());
   }
 }

@@ -8,7 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.RoutesProperties;
 import org.cypmh.routes.delivery.DeliverySender.Acceptance;
 import org.cypmh.routes.delivery.DeliverySender.AcceptanceNotRecorded;
 import org.cypmh.routes.delivery.DeliverySender.PartnerPaused;

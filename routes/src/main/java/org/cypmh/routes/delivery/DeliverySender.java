@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.PartnerEndpoint;
-import org.cypmh.routes.directory.PartnerEndpoint.Connection;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.PartnerEndpoint;
+import org.cypmh.routes.api.PartnerEndpoint.Connection;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.springframework.stereotype.Component;
 
 /**

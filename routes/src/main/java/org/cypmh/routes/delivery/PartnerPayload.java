@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.BarsCodes;
 import org.cypmh.routes.api.BarsOrigin;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.PartnerEndpoint.Connection;
 import org.cypmh.routes.api.RoutableReferral;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.cypmh.routes.api.SharedRecord;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.PartnerEndpoint.Connection;
-import org.cypmh.routes.directory.ServiceDirectory;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -39,9 +41,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  */
 final class PartnerPayload {
 
-  static final String NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
-  static final String BARS_EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
-  static final String BARS_REASONS = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
   static final String GATEWAY_ENDPOINT = "https://cypmh-gateway.org/fhir";
 
   /** The identifier a shared record carries at the partner: the gateway's resource id. */
@@ -124,12 +123,13 @@ final class PartnerPayload {
   private static MessageHeader header(
       RoutableReferral referral, DirectoryService destination, String referralUrl) {
     MessageHeader header = new MessageHeader();
-    header.setEvent(new Coding(BARS_EVENTS, "servicerequest-request", "ServiceRequest - Request"));
+    header.setEvent(
+        new Coding(BarsCodes.EVENTS_SYSTEM, "servicerequest-request", "ServiceRequest - Request"));
     header
         .getReason()
         .addCoding(
             new Coding(
-                BARS_REASONS,
+                BarsCodes.REASONS_SYSTEM,
                 referral.change() == RoutableReferral.Change.NEW ? "new" : "update",
                 null));
     header.setDefinition(definition(referral));
@@ -270,7 +270,11 @@ final class PartnerPayload {
     entry.getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
     nhsNumber(patient)
         .ifPresent(
-            n -> entry.getRequest().setIfNoneExist("identifier=" + NHS_NUMBER_SYSTEM + "|" + n));
+            n ->
+                entry
+                    .getRequest()
+                    .setIfNoneExist(
+                        "identifier=" + ConformancePackage.NHS_NUMBER_SYSTEM + "|" + n));
   }
 
   private static String url(String name, String idempotencyKey) {
@@ -352,7 +356,7 @@ final class PartnerPayload {
 
   private static Optional<String> nhsNumber(Patient patient) {
     return patient.getIdentifier().stream()
-        .filter(i -> NHS_NUMBER_SYSTEM.equals(i.getSystem()))
+        .filter(i -> ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()))
         .map(Identifier::getValue)
         .findFirst();
   }

@@ -12,7 +12,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.PartnerEndpoint;
+import org.cypmh.routes.api.PartnerEndpoint.Connection;
+import org.cypmh.routes.api.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.Location;
@@ -28,8 +32,6 @@ import org.hl7.fhir.r4.model.StringType;
  */
 class FhirServiceDirectory implements ServiceDirectory {
 
-  static final String SERVICE_TYPE_SYSTEM =
-      "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
   private static final String CONNECTION_TYPES =
       "http://terminology.hl7.org/CodeSystem/endpoint-connection-type";
 
@@ -75,7 +77,8 @@ class FhirServiceDirectory implements ServiceDirectory {
   @Override
   public List<DirectoryService> ofType(String serviceType) {
     return search(
-        HealthcareService.SP_SERVICE_TYPE, new TokenParam(SERVICE_TYPE_SYSTEM, serviceType));
+        HealthcareService.SP_SERVICE_TYPE,
+        new TokenParam(TerminologyContent.SERVICE_TYPE_SYSTEM, serviceType));
   }
 
   @Override

@@ -8,29 +8,29 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.cypmh.routes.api.BarsOrigin;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.ClaimedEvent;
 import org.cypmh.routes.api.ConsentCheck;
 import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.England;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxHandler;
 import org.cypmh.routes.api.RoutableReferral;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.cypmh.routes.delivery.Deliveries;
 import org.cypmh.routes.delivery.DeliveryFeedback;
 import org.cypmh.routes.delivery.PartnerPayloads;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
 import org.cypmh.routes.routing.PlannedDelivery;
 import org.cypmh.routes.routing.ReferralRouter;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.springframework.stereotype.Component;
 
@@ -41,10 +41,7 @@ import org.springframework.stereotype.Component;
  * (types it does not serve, such as a Questionnaire) are found again to travel with the referral.
  */
 @Component
-class MessageForwarding {
-
-  private static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
-  private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
+class MessageForwarding implements OutboxHandler {
 
   private final DaoRegistry daoRegistry;
   private final ServiceDirectory directory;
@@ -74,12 +71,22 @@ class MessageForwarding {
     this.clock = clock;
   }
 
+  @Override
+  public OutboxEventType handles() {
+    return OutboxEventType.MESSAGE_RECEIVED;
+  }
+
+  @Override
+  public List<Long> handle(ClaimedEvent event) {
+    return forward(event.id(), event.focus(), event.targetService());
+  }
+
   /**
    * Passes the stored message on to the service the sender named, in the caller's (routing)
    * transaction. Consent is decided for the young person the message is about, as for a referral to
    * that service. Returns the delivery ids to send now.
    */
-  List<Long> forward(long eventId, String focus, String serviceId) {
+  private List<Long> forward(long eventId, String focus, String serviceId) {
     Bundle message =
         daoRegistry
             .getResourceDao(Bundle.class)
@@ -105,7 +112,7 @@ class MessageForwarding {
             about,
             patient,
             List.of(),
-            LocalDate.now(clock.withZone(ENGLAND)),
+            LocalDate.now(clock.withZone(England.ZONE)),
             terminology,
             directory);
     ConsentDecision decision = consent.decide(routable, service);
@@ -126,55 +133,13 @@ class MessageForwarding {
     return toSend;
   }
 
-  /**
-   * The resources of the referral's BaRS message that were kept only in the message, each with an
-   * id made from its entry's fullUrl (so a payload names it the same way every time).
-   */
-  List<Resource> keptOnlyInMessage(ServiceRequest referral) {
-    Optional<Identifier> messageIdentifier =
-        BarsOrigin.of(referral).map(BarsOrigin::messageIdentifier);
-    if (messageIdentifier.isEmpty() || !messageIdentifier.get().hasValue()) {
-      return List.of();
-    }
-    List<Resource> carried = new ArrayList<>();
-    for (var found :
-        daoRegistry
-            .getResourceDao(Bundle.class)
-            .search(
-                SearchParameterMap.newSynchronous(
-                    Bundle.SP_IDENTIFIER,
-                    new TokenParam(
-                        messageIdentifier.get().getSystem(), messageIdentifier.get().getValue())),
-                new SystemRequestDetails())
-            .getAllResources()) {
-      Bundle message = (Bundle) found;
-      for (Bundle.BundleEntryComponent entry : message.getEntry()) {
-        Resource resource = entry.getResource();
-        if (resource != null
-            && BarsOrigin.keptOnlyInMessage(
-                resource.fhirType(), daoRegistry::isResourceTypeSupported)
-            && !"MessageHeader".equals(resource.fhirType())) {
-          Resource copy = resource.copy();
-          String idPart =
-              entry.hasFullUrl()
-                  ? entry.getFullUrl().replaceAll("^.*[:/]", "")
-                  : UUID.randomUUID().toString();
-          copy.setId(resource.fhirType() + "/" + idPart);
-          carried.add(copy);
-        }
-      }
-      break;
-    }
-    return carried;
-  }
-
   private Optional<Patient> storedPatient(Bundle message) {
     return message.getEntry().stream()
         .map(Bundle.BundleEntryComponent::getResource)
         .filter(Patient.class::isInstance)
         .map(Patient.class::cast)
         .flatMap(p -> p.getIdentifier().stream())
-        .filter(i -> NHS_NUMBER.equals(i.getSystem()) && i.hasValue())
+        .filter(i -> ConformancePackage.NHS_NUMBER_SYSTEM.equals(i.getSystem()) && i.hasValue())
         .findFirst()
         .flatMap(
             nhsNumber ->
@@ -183,7 +148,8 @@ class MessageForwarding {
                     .search(
                         SearchParameterMap.newSynchronous(
                             Patient.SP_IDENTIFIER,
-                            new TokenParam(NHS_NUMBER, nhsNumber.getValue())),
+                            new TokenParam(
+                                ConformancePackage.NHS_NUMBER_SYSTEM, nhsNumber.getValue())),
                         new SystemRequestDetails())
                     .getAllResources()
                     .stream()

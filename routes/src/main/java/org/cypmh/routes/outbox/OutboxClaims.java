@@ -8,7 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.cypmh.routes.LeasedClaim;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.RoutesProperties;
+import org.cypmh.routes.api.RoutingConsole;
 import org.hibernate.LockOptions;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -92,13 +93,19 @@ public class OutboxClaims {
    * Events the routing engine has tried and failed to route, still pending, oldest first: stuck
    * work for the operator console.
    */
-  public List<OutboxEvent> failingToRoute(int max) {
+  public List<RoutingConsole.StuckEvent> failingToRoute(int max) {
     return entityManager
         .createQuery(
             "from OutboxEvent e where e.status = :pending and e.attempts > 0 order by e.id",
             OutboxEvent.class)
         .setParameter("pending", OutboxEvent.Status.PENDING)
         .setMaxResults(max)
-        .getResultList();
+        .getResultList()
+        .stream()
+        .map(
+            e ->
+                new RoutingConsole.StuckEvent(
+                    e.id(), e.type().name(), e.focus(), e.createdAt(), e.attempts(), e.lastError()))
+        .toList();
   }
 }

@@ -11,6 +11,8 @@ import jakarta.persistence.Index;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxMessage;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -25,31 +27,7 @@ import org.hibernate.type.SqlTypes;
 @Table(
     name = "GW_OUTBOX_EVENT",
     indexes = @Index(name = "IDX_GW_OUTBOX_STATUS", columnList = "STATUS, ID"))
-public class OutboxEvent {
-
-  /** What happened. */
-  public enum Type {
-    REFERRAL_ACCEPTED,
-    REFERRAL_UPDATED,
-    REFERRAL_CANCELLED,
-    /** A Consent of this young person (the focus, e.g. {@code Patient/123}) changed. */
-    CONSENT_CHANGED,
-    /**
-     * A brief intervention (the focus, a Procedure version) was recorded or changed: shared with
-     * the young person's CAMHS service and GP in a summary with the other events of its group.
-     */
-    INTERVENTION_RECORDED,
-    /**
-     * A transition care plan (the focus, a CarePlan version) agreed with the young person was
-     * stored or changed: shared with the adult services it names and the GP.
-     */
-    TRANSITION_PLAN_AGREED,
-    /**
-     * A BaRS message the gateway passes on as it came (a booking request or response; the focus,
-     * the stored message Bundle) to the directory service it names (the target service).
-     */
-    MESSAGE_RECEIVED
-  }
+class OutboxEvent {
 
   /** Where the routing engine is with it. */
   public enum Status {
@@ -67,7 +45,7 @@ public class OutboxEvent {
   @Enumerated(EnumType.STRING)
   @JdbcTypeCode(SqlTypes.VARCHAR)
   @Column(name = "EVENT_TYPE", nullable = false, length = 40)
-  private Type type;
+  private OutboxEventType type;
 
   /** The resource the event is about, e.g. {@code ServiceRequest/123/_history/1}. */
   @Column(name = "FOCUS", nullable = false, length = 200)
@@ -111,30 +89,16 @@ public class OutboxEvent {
 
   protected OutboxEvent() {}
 
-  public OutboxEvent(Type type, String focus, String task, Instant createdAt) {
-    this.type = type;
-    this.focus = focus;
-    this.task = task;
-    this.createdAt = createdAt;
-    this.availableAt = createdAt;
+  OutboxEvent(OutboxMessage message) {
+    this.type = message.type();
+    this.focus = message.focus();
+    this.task = message.task();
+    this.createdAt = message.createdAt();
+    this.availableAt = message.availableAt();
+    this.targetService = message.targetService();
+    this.groupKey = message.groupKey();
     this.attempts = 0;
     this.status = Status.PENDING;
-  }
-
-  /** This event, addressed by its sender to one directory service. */
-  public OutboxEvent targetedAt(String serviceId) {
-    this.targetService = serviceId;
-    return this;
-  }
-
-  /**
-   * This event, routed together with the other events of its group once the group is due: not
-   * before {@code dueAt}.
-   */
-  public OutboxEvent groupedAs(String key, Instant dueAt) {
-    this.groupKey = key;
-    this.availableAt = dueAt;
-    return this;
   }
 
   public String groupKey() {
@@ -149,7 +113,7 @@ public class OutboxEvent {
     return id;
   }
 
-  public Type type() {
+  public OutboxEventType type() {
     return type;
   }
 

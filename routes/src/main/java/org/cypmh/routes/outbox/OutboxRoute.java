@@ -3,7 +3,7 @@ package org.cypmh.routes.outbox;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.RoutesProperties;
 import org.cypmh.routes.delivery.DeliveryQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,7 +8,7 @@ import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 import org.cypmh.routes.api.ConsentCheck;
 import org.cypmh.routes.api.ConsentDecision;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.ServiceDirectory;
 
 /**
  * {@code gateway:consent?service=adult-cmht}: asks the consent service whether the referral may go

@@ -7,9 +7,9 @@ import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 import org.cypmh.routes.api.ConsentCheck;
+import org.cypmh.routes.api.DirectoryService;
 import org.cypmh.routes.api.RoutableReferral;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.ServiceDirectory;
 
 /**
  * {@code gateway:deliver?service=camhs-crisis} or {@code gateway:deliver?serviceType=mhst}: the

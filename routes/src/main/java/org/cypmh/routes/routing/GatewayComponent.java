@@ -4,7 +4,7 @@ import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 import org.cypmh.routes.api.ConsentCheck;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.cypmh.terminology.api.CodeTranslation;
 import org.springframework.stereotype.Component;
 

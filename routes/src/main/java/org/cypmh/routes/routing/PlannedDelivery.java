@@ -1,8 +1,9 @@
 package org.cypmh.routes.routing;
 
 import org.cypmh.routes.api.ConsentDecision;
+import org.cypmh.routes.api.DeliveryPlan;
+import org.cypmh.routes.api.DirectoryService;
 import org.cypmh.routes.api.RoutableReferral;
-import org.cypmh.routes.directory.DirectoryService;
 
 /**
  * What a route decided for one destination: deliver this referral (as translated by the route) to

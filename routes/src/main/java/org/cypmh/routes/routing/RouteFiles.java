@@ -25,7 +25,7 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.FileWatcherResourceReloadStrategy;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.RoutesProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;

@@ -8,8 +8,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.cypmh.routes.directory.DirectoryService;
-import org.cypmh.routes.directory.ServiceDirectory;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.terminology.api.ValueSetMembership;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Identifier;
@@ -138,7 +137,8 @@ class RoutableReferralTest {
 
   private static Reference ods(String code) {
     return new Reference()
-        .setIdentifier(new Identifier().setSystem(RoutableReferral.ODS_SYSTEM).setValue(code));
+        .setIdentifier(
+            new Identifier().setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM).setValue(code));
   }
 
   private static RoutableReferral referral(ServiceRequest request, Patient patient) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.cypmh.routes.api.ConsentDecision;
-import org.cypmh.routes.directory.PartnerEndpoint.Connection;
+import org.cypmh.routes.api.PartnerEndpoint.Connection;
 
 /** Deliveries for tests that send through {@link PartnerClient} without a database. */
 final class TestDeliveries {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.cypmh.routes.RoutesProperties;
+import org.cypmh.routes.api.RoutesProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;

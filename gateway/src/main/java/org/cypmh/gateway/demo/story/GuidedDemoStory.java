@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.cypmh.gateway.demo.story.PartnerConnection.Answer;
 import org.cypmh.gateway.demo.story.StoryPayloads.YoungPerson;
+import org.cypmh.profiles.api.ConformancePackage;
+import org.cypmh.routes.api.England;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Coding;
@@ -69,9 +70,9 @@ public final class GuidedDemoStory {
     this.pkiDir = pkiDir;
     this.patience = patience;
     this.narrator = new StoryNarrator(out);
-    LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
+    LocalDate today = LocalDate.now(England.ZONE);
     String run =
-        java.time.LocalDateTime.now(ZoneId.of("Europe/London"))
+        java.time.LocalDateTime.now(England.ZONE)
             .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     this.payloads = new StoryPayloads(run, today);
   }
@@ -444,7 +445,7 @@ public final class GuidedDemoStory {
     Bundle pulled =
         gp.get(
                 "/fhir/CarePlan?subject:identifier="
-                    + query(StoryPayloads.NHS_NUMBER + "|" + person.nhsNumber())
+                    + query(ConformancePackage.NHS_NUMBER_SYSTEM + "|" + person.nhsNumber())
                     + "&_include=CarePlan:subject")
             .as(Bundle.class);
     long plans =
@@ -469,20 +470,20 @@ public final class GuidedDemoStory {
     List<String> codings = new ArrayList<>();
     for (Coding coding : stored.getCode().getCoding()) {
       codings.add(
-          (coding.getSystem().equals(StoryPayloads.SNOMED) ? "SNOMED CT " : "charity ")
+          (coding.getSystem().equals(ConformancePackage.SNOMED_SYSTEM) ? "SNOMED CT " : "charity ")
               + coding.getCode()
               + " "
               + coding.getDisplay());
     }
     if (stored.getCode().getCoding().stream()
-        .noneMatch(c -> StoryPayloads.SNOMED.equals(c.getSystem()))) {
+        .noneMatch(c -> ConformancePackage.SNOMED_SYSTEM.equals(c.getSystem()))) {
       throw new StoryFailure("no SNOMED CT coding was added: " + codings);
     }
     narrator.say("%s coded as: %s", location(posted), String.join("; ", codings));
   }
 
   private void mhsdsExtract() {
-    LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
+    LocalDate today = LocalDate.now(England.ZONE);
     Answer extract =
         charity.get(
             "/fhir/$mhsds-extract?provider=8ZZ02&start="
@@ -715,7 +716,7 @@ public final class GuidedDemoStory {
   private static String day(java.util.Date instant) {
     return instant == null
         ? "?"
-        : instant.toInstant().atZone(ZoneId.of("Europe/London")).toLocalDate().toString();
+        : instant.toInstant().atZone(England.ZONE).toLocalDate().toString();
   }
 
   private static String code(Task task) {

@@ -4,7 +4,10 @@ import java.time.LocalDate;
 import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.profiles.api.NhsNumber;
+import org.cypmh.routes.api.ServiceDirectory;
+import org.cypmh.terminology.api.TerminologyContent;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -29,17 +32,11 @@ import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
  * fresh NHS numbers from the test range (so the story can be told again on the same gateway) and
  * birth dates relative to today (so the 17-year-old is always inside the transition window),
  * referrals as transaction Bundles (Patient conditional create on the NHS number), consents, a
- * transition care plan and a brief intervention in the charity's own codes. Every SNOMED CT code
- * here is in the verified seed subset.
+ * transition care plan and a brief intervention in the charity's own codes. Every
+ * ConformancePackage.SNOMED_SYSTEM CT code here is in the verified seed subset.
  */
 final class StoryPayloads {
 
-  static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
-  static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
-  static final String SCHOOL_URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
-  static final String SNOMED = "http://snomed.info/sct";
-  static final String PATHWAY = "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-referral-pathway";
-  static final String SERVICE_TYPE = "https://cypmh-gateway.org/fhir/CodeSystem/cypmh-service-type";
   static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
   static final String FIRST_STEPS_CODES =
       "https://cypmh-gateway.org/fhir/CodeSystem/vcse-first-steps-interventions";
@@ -56,13 +53,16 @@ final class StoryPayloads {
 
     Patient patient() {
       Patient patient = new Patient();
-      patient.addIdentifier().setSystem(NHS_NUMBER).setValue(nhsNumber);
+      patient.addIdentifier().setSystem(ConformancePackage.NHS_NUMBER_SYSTEM).setValue(nhsNumber);
       patient.addName().setFamily(family).addGiven(given);
       patient.setGender(AdministrativeGender.fromCode(gender));
       patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(born.toString()));
       patient
           .addGeneralPractitioner()
-          .setIdentifier(new Identifier().setSystem(ODS).setValue(GP_ODS))
+          .setIdentifier(
+              new Identifier()
+                  .setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM)
+                  .setValue(GP_ODS))
           .setDisplay("Riverside Surgery");
       patient.addAddress().setCity("Leeds").setPostalCode("LS6 2AB");
       return patient;
@@ -95,7 +95,8 @@ final class StoryPayloads {
         .getRequest()
         .setMethod(Bundle.HTTPVerb.POST)
         .setUrl("Patient")
-        .setIfNoneExist("identifier=" + NHS_NUMBER + "|" + person.nhsNumber());
+        .setIfNoneExist(
+            "identifier=" + ConformancePackage.NHS_NUMBER_SYSTEM + "|" + person.nhsNumber());
     referral.setSubject(new Reference(patientUrl));
     for (Resource resource : alongside) {
       String url = urlOf(resource);
@@ -133,9 +134,15 @@ final class StoryPayloads {
     referral.addIdentifier().setSystem(REFERRAL_IDENTIFIER).setValue(run + "-" + key);
     referral.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
     referral.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
-    referral.addCategory().addCoding().setSystem(PATHWAY).setCode(pathway);
+    referral
+        .addCategory()
+        .addCoding()
+        .setSystem(TerminologyContent.REFERRAL_PATHWAY_SYSTEM)
+        .setCode(pathway);
     referral.setPriority(priority);
-    referral.getCode().addCoding(new Coding(SNOMED, "3457005", "Patient referral"));
+    referral
+        .getCode()
+        .addCoding(new Coding(ConformancePackage.SNOMED_SYSTEM, "3457005", "Patient referral"));
     referral.addReasonCode(new CodeableConcept(reason).setText(reasonText));
     referral.setRequester(requester);
     referral.setAuthoredOnElement(new DateTimeType(new Date()));
@@ -151,19 +158,20 @@ final class StoryPayloads {
 
   static Reference organisation(String ods, String display) {
     return new Reference()
-        .setIdentifier(new Identifier().setSystem(ODS).setValue(ods))
+        .setIdentifier(
+            new Identifier().setSystem(ConformancePackage.ODS_ORGANIZATION_SYSTEM).setValue(ods))
         .setDisplay(display);
   }
 
   static Reference school(String urn, String display) {
     return new Reference()
         .setType("Organization")
-        .setIdentifier(new Identifier().setSystem(SCHOOL_URN).setValue(urn))
+        .setIdentifier(new Identifier().setSystem(ServiceDirectory.SCHOOL_URN_SYSTEM).setValue(urn))
         .setDisplay(display);
   }
 
   static Coding snomed(String code, String display) {
-    return new Coding(SNOMED, code, display);
+    return new Coding(ConformancePackage.SNOMED_SYSTEM, code, display);
   }
 
   /** A parent, recorded with the referral, who gives consent for a child under 16. */
@@ -179,8 +187,8 @@ final class StoryPayloads {
   }
 
   /**
-   * A permit to share with one organisation (ODS code) for direct care, given by {@code performer}
-   * (the young person, or their parent), valid for a year.
+   * A permit to share with one organisation (ConformancePackage.ODS_ORGANIZATION_SYSTEM code) for
+   * direct care, given by {@code performer} (the young person, or their parent), valid for a year.
    */
   Consent permit(Reference performer, String recipientOds, String recipientName) {
     Consent consent = new Consent();
@@ -252,7 +260,10 @@ final class StoryPayloads {
     meeting.setStatus(CarePlan.CarePlanActivityStatus.SCHEDULED);
     meeting.setCode(
         new CodeableConcept(
-            new Coding(SERVICE_TYPE, "adult-cmht", "Adult community mental health team")));
+            new Coding(
+                TerminologyContent.SERVICE_TYPE_SYSTEM,
+                "adult-cmht",
+                "Adult community mental health team")));
     meeting.setDescription(
         "Joint meeting with CAMHS, the adult community mental health team and "
             + person.given()

@@ -1,0 +1,304 @@
+package org.cypmh.routes.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.cypmh.routes.api.ClaimedEvent;
+import org.cypmh.routes.api.OutboxEventType;
+import org.cypmh.routes.api.OutboxHandler;
+import org.cypmh.routes.api.OutboxMessage;
+import org.cypmh.routes.api.RoutesProperties;
+import org.cypmh.routes.routing.ReferralRouter;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+
+/**
+ * One handler per outbox event type, checked when the engine starts; each claimed event goes to the
+ * handler of its type, in its own transaction, and a failure leaves it to be tried again. The
+ * claims are a small in-memory stand-in for the database.
+ */
+class OutboxDispatchTest {
+
+  private static final Instant CREATED = Instant.parse("2026-11-24T12:00:00Z");
+
+  private final InMemoryClaims claims = new InMemoryClaims();
+  private final NoDatabase transactions = new NoDatabase();
+
+  @Test
+  void startsWithExactlyOneHandlerForEveryEventType() {
+    List<OutboxHandler> handlers = handlersForAll();
+
+    assertThat(handlers).hasSize(7);
+    new OutboxDispatch(claims, transactions, handlers);
+  }
+
+  @Test
+  void twoHandlersForOneTypeRefuseToStartNamingBoth() {
+    List<OutboxHandler> handlers = handlersForAll();
+    handlers.add(new Duplicate(OutboxEventType.CONSENT_CHANGED));
+
+    assertThatThrownBy(() -> new OutboxDispatch(claims, transactions, handlers))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "Two outbox handlers for CONSENT_CHANGED:"
+                + " org.cypmh.routes.outbox.OutboxDispatchTest$Recording and"
+                + " org.cypmh.routes.outbox.OutboxDispatchTest$Duplicate");
+  }
+
+  @Test
+  void aTypeWithoutAHandlerRefusesToStartNamingIt() {
+    List<OutboxHandler> handlers = handlersForAll();
+    handlers.removeIf(h -> h.handles() == OutboxEventType.MESSAGE_RECEIVED);
+
+    assertThatThrownBy(() -> new OutboxDispatch(claims, transactions, handlers))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("No outbox handler for MESSAGE_RECEIVED");
+  }
+
+  @Test
+  void noHandlersAtAllNamesTheFirstTypeMissing() {
+    assertThatThrownBy(() -> new OutboxDispatch(claims, transactions, List.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("No outbox handler for REFERRAL_ACCEPTED");
+  }
+
+  @Test
+  void anEventGoesOnlyToTheHandlerOfItsTypeAndIsDoneWithWhatItStored() {
+    List<OutboxHandler> handlers = handlersForAll();
+    Recording consent = handler(handlers, OutboxEventType.CONSENT_CHANGED);
+    consent.answer = event -> List.of(11L, 12L);
+    OutboxEvent event =
+        claims.add(
+            5L,
+            OutboxMessage.of(OutboxEventType.CONSENT_CHANGED, "Patient/yp-1", CREATED)
+                .tracking("Task/9")
+                .targetedAt("camhs-crisis"));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    assertThat(dispatch.route(5L)).containsExactly(11L, 12L);
+
+    assertThat(consent.seen).containsExactly("CONSENT_CHANGED Patient/yp-1 Task/9 camhs-crisis");
+    assertThat(handlers)
+        .filteredOn(h -> h != consent)
+        .allMatch(h -> ((Recording) h).seen.isEmpty());
+    assertThat(event.status()).isEqualTo(OutboxEvent.Status.DONE);
+    assertThat(transactions.log).containsExactly("begin", "commit");
+    assertThat(claims.failures).isEmpty();
+  }
+
+  @Test
+  void anEventAnotherNodeFinishedIsNotHandledAgain() {
+    List<OutboxHandler> handlers = handlersForAll();
+    claims
+        .add(5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED))
+        .done();
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    assertThat(dispatch.route(5L)).isEmpty();
+    assertThat(handler(handlers, OutboxEventType.REFERRAL_ACCEPTED).seen).isEmpty();
+  }
+
+  @Test
+  void aRoutingFailureIsRolledBackAndRecordedWithItsMessageForARetry() {
+    List<OutboxHandler> handlers = handlersForAll();
+    handler(handlers, OutboxEventType.REFERRAL_ACCEPTED).answer =
+        event -> {
+          throw new ReferralRouter.RoutingFailed("Route crisis failed", null);
+        };
+    OutboxEvent event =
+        claims.add(
+            5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    assertThat(dispatch.route(5L)).isEmpty();
+
+    assertThat(claims.failures).containsExactly("5: Route crisis failed");
+    assertThat(event.status()).isEqualTo(OutboxEvent.Status.PENDING);
+    assertThat(transactions.log).containsExactly("begin", "rollback");
+  }
+
+  @Test
+  void anyOtherFailureIsRecordedByItsClassOnlyNeverItsMessage() {
+    List<OutboxHandler> handlers = handlersForAll();
+    handler(handlers, OutboxEventType.REFERRAL_UPDATED).answer =
+        event -> {
+          throw new IllegalArgumentException("NHS number 9000000009 is invalid");
+        };
+    claims.add(6L, OutboxMessage.of(OutboxEventType.REFERRAL_UPDATED, "ServiceRequest/1", CREATED));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    assertThat(dispatch.route(6L)).isEmpty();
+
+    assertThat(claims.failures).containsExactly("6: IllegalArgumentException");
+  }
+
+  @Test
+  void aGroupedEventBringsTheOtherPendingEventsOfItsGroupAndAllAreDone() {
+    List<OutboxHandler> handlers = handlersForAll();
+    Recording interventions = handler(handlers, OutboxEventType.INTERVENTION_RECORDED);
+    List<String> focuses = new ArrayList<>();
+    interventions.answer =
+        event -> {
+          focuses.addAll(event.groupFocuses());
+          return List.of();
+        };
+    OutboxEvent first =
+        claims.add(
+            7L,
+            OutboxMessage.of(
+                    OutboxEventType.INTERVENTION_RECORDED, "Procedure/1/_history/1", CREATED)
+                .groupedAs("Patient/yp-1|2026-11-24", CREATED));
+    OutboxEvent second =
+        claims.add(
+            8L,
+            OutboxMessage.of(
+                    OutboxEventType.INTERVENTION_RECORDED, "Procedure/2/_history/1", CREATED)
+                .groupedAs("Patient/yp-1|2026-11-24", CREATED));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    dispatch.route(7L);
+
+    assertThat(focuses).containsExactly("Procedure/1/_history/1", "Procedure/2/_history/1");
+    assertThat(first.status()).isEqualTo(OutboxEvent.Status.DONE);
+    assertThat(second.status()).isEqualTo(OutboxEvent.Status.DONE);
+  }
+
+  @Test
+  void anUngroupedEventIsItsOwnGroup() {
+    List<OutboxHandler> handlers = handlersForAll();
+    List<String> focuses = new ArrayList<>();
+    handler(handlers, OutboxEventType.TRANSITION_PLAN_AGREED).answer =
+        event -> {
+          focuses.addAll(event.groupFocuses());
+          return List.of();
+        };
+    claims.add(
+        9L,
+        OutboxMessage.of(OutboxEventType.TRANSITION_PLAN_AGREED, "CarePlan/1/_history/2", CREATED));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    dispatch.route(9L);
+
+    assertThat(focuses).containsExactly("CarePlan/1/_history/2");
+  }
+
+  private static List<OutboxHandler> handlersForAll() {
+    return new ArrayList<>(Arrays.stream(OutboxEventType.values()).map(Recording::new).toList());
+  }
+
+  private static Recording handler(List<OutboxHandler> handlers, OutboxEventType type) {
+    return (Recording) handlers.stream().filter(h -> h.handles() == type).findFirst().orElseThrow();
+  }
+
+  /** A handler that notes what it was given and answers as told. */
+  static class Recording implements OutboxHandler {
+    private final OutboxEventType type;
+    final List<String> seen = new ArrayList<>();
+    Function<ClaimedEvent, List<Long>> answer = event -> List.of();
+
+    Recording(OutboxEventType type) {
+      this.type = type;
+    }
+
+    @Override
+    public OutboxEventType handles() {
+      return type;
+    }
+
+    @Override
+    public List<Long> handle(ClaimedEvent event) {
+      seen.add(
+          event.type() + " " + event.focus() + " " + event.task() + " " + event.targetService());
+      return answer.apply(event);
+    }
+  }
+
+  static final class Duplicate extends Recording {
+    Duplicate(OutboxEventType type) {
+      super(type);
+    }
+  }
+
+  /** The claims without a database: events by id, groups by key, failures noted. */
+  private static final class InMemoryClaims extends OutboxClaims {
+    private final Map<Long, OutboxEvent> events = new HashMap<>();
+    final List<String> failures = new ArrayList<>();
+
+    InMemoryClaims() {
+      super(
+          new NoDatabase(),
+          Clock.systemUTC(),
+          new RoutesProperties(
+              true,
+              null,
+              new RoutesProperties.Outbox(
+                  Duration.ofMillis(200), 20, 2, Duration.ofMinutes(1), Duration.ofSeconds(30)),
+              null,
+              null));
+    }
+
+    OutboxEvent add(long id, OutboxMessage message) {
+      OutboxEvent event = new OutboxEvent(message);
+      events.put(id, event);
+      return event;
+    }
+
+    @Override
+    Optional<OutboxEvent> lockPending(long eventId) {
+      return Optional.ofNullable(events.get(eventId))
+          .filter(e -> e.status() == OutboxEvent.Status.PENDING);
+    }
+
+    @Override
+    List<OutboxEvent> lockGroup(OutboxEvent event) {
+      return events.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .map(Map.Entry::getValue)
+          .filter(e -> event.groupKey().equals(e.groupKey()))
+          .filter(e -> e.status() == OutboxEvent.Status.PENDING)
+          .toList();
+    }
+
+    @Override
+    void failed(long eventId, String error) {
+      failures.add(eventId + ": " + error);
+    }
+  }
+
+  /** Transactions that only note how they ended. */
+  private static final class NoDatabase extends AbstractPlatformTransactionManager {
+    final List<String> log = new ArrayList<>();
+
+    @Override
+    protected Object doGetTransaction() {
+      return new Object();
+    }
+
+    @Override
+    protected void doBegin(Object transaction, TransactionDefinition definition) {
+      log.add("begin");
+    }
+
+    @Override
+    protected void doCommit(DefaultTransactionStatus status) {
+      log.add("commit");
+    }
+
+    @Override
+    protected void doRollback(DefaultTransactionStatus status) {
+      log.add("rollback");
+    }
+  }
+}
