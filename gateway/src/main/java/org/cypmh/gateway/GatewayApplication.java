@@ -11,7 +11,6 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
-import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -22,13 +21,13 @@ import org.springframework.context.annotation.Import;
  */
 // HAPI builds its own entity manager factory (StorageConfig) and runs its own scheduler. The rest
 // are
-// on the classpath only as HAPI's optional extras (Elasticsearch backend, narratives, migrations).
+// on the classpath only as HAPI's optional extras (Elasticsearch backend, migrations). Thymeleaf
+// renders the operator console (org.cypmh.gateway.console).
 @SpringBootApplication(
     exclude = {
       HibernateJpaAutoConfiguration.class,
       QuartzAutoConfiguration.class,
       FlywayAutoConfiguration.class,
-      ThymeleafAutoConfiguration.class,
       ElasticsearchClientAutoConfiguration.class,
       ElasticsearchRestClientAutoConfiguration.class,
       ElasticsearchDataAutoConfiguration.class,

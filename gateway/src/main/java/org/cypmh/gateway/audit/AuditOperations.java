@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
  * as NDJSON for a SIEM ({@code $audit-export}).
  */
 @Component
-class AuditOperations implements FhirOperations {
+public class AuditOperations implements FhirOperations {
 
   private static final int EXPORT_PAGE = 500;
 

@@ -53,6 +53,16 @@ public class AuditSealer {
     this.clock = clock;
   }
 
+  /** The newest seal, if any. */
+  public java.util.Optional<AuditSeal> lastSeal() {
+    return entityManager
+        .createQuery("from AuditSeal s order by s.sealNo desc", AuditSeal.class)
+        .setMaxResults(1)
+        .getResultList()
+        .stream()
+        .findFirst();
+  }
+
   /**
    * Seals everything pending, batch by batch; one sealer at a time per node (requests never wait
    * for it). Returns how many records it sealed.

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * $break-glass-reviews}, {@code $break-glass-sign-off}). Operator-only (not in any partner scope).
  */
 @Component
-class ConsentOperations implements FhirOperations {
+public class ConsentOperations implements FhirOperations {
 
   private static final int MAX = 500;
 

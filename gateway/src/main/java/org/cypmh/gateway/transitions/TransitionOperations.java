@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /** {@code POST $transition-watch}: runs the transition watch now, for operators. */
 @Component
-class TransitionOperations implements FhirOperations {
+public class TransitionOperations implements FhirOperations {
 
   private final TransitionWatch transitionWatch;
 

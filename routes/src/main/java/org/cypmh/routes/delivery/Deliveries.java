@@ -432,6 +432,36 @@ public class Deliveries implements DeliveryRecords {
                 .toList());
   }
 
+  /**
+   * Deliveries created since, counted by route, destination service and status: rows of {route,
+   * serviceId, status name, count}.
+   */
+  public List<Object[]> countsSince(Instant since) {
+    return entityManager
+        .createQuery(
+            "select d.routeId, d.serviceId, d.status, count(d) from Delivery d"
+                + " where d.createdAt >= :since group by d.routeId, d.serviceId, d.status",
+            Object[].class)
+        .setParameter("since", since)
+        .getResultList();
+  }
+
+  /** When each destination service last accepted a delivery: rows of {serviceId, instant}. */
+  public List<Object[]> lastDeliveredByService() {
+    return entityManager
+        .createQuery(
+            "select d.serviceId, max(d.finishedAt) from Delivery d where d.status = :delivered"
+                + " group by d.serviceId",
+            Object[].class)
+        .setParameter("delivered", Status.DELIVERED)
+        .getResultList();
+  }
+
+  /** One delivery, if it exists. */
+  public Optional<Delivery> find(long deliveryId) {
+    return Optional.ofNullable(entityManager.find(Delivery.class, deliveryId));
+  }
+
   /** Every delivery of a referral (versionless id), oldest first. */
   public List<Delivery> ofReferral(String referral) {
     return entityManager

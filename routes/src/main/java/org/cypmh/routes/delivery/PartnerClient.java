@@ -38,7 +38,7 @@ import org.springframework.stereotype.Component;
  * recorded or counted against the retry budget).
  */
 @Component
-class PartnerClient {
+public class PartnerClient {
 
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String RETRY_AFTER = "Retry-After";
@@ -149,6 +149,13 @@ class PartnerClient {
   /** Every endpoint's breaker, for their metrics. */
   CircuitBreakerRegistry breakers() {
     return breakers;
+  }
+
+  /** Each partner endpoint's circuit-breaker state (CLOSED, OPEN, HALF_OPEN) by Endpoint id. */
+  public Map<String, String> breakerStates() {
+    Map<String, String> states = new java.util.TreeMap<>();
+    breakers.getAllCircuitBreakers().forEach(b -> states.put(b.getName(), b.getState().name()));
+    return states;
   }
 
   private CircuitBreaker breaker(PartnerEndpoint endpoint) {

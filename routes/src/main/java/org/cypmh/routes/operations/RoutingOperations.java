@@ -7,21 +7,28 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.cypmh.routes.api.England;
 import org.cypmh.routes.api.OperationProvider;
 import org.cypmh.routes.api.PartnerEndpoint.Connection;
 import org.cypmh.routes.api.RoutableReferral;
+import org.cypmh.routes.api.RoutingConsole;
 import org.cypmh.routes.api.ServiceDirectory;
 import org.cypmh.routes.delivery.Deliveries;
 import org.cypmh.routes.delivery.Delivery;
 import org.cypmh.routes.delivery.DeliveryAttempt;
+import org.cypmh.routes.delivery.PartnerClient;
 import org.cypmh.routes.delivery.PartnerPayloads;
+import org.cypmh.routes.outbox.OutboxClaims;
 import org.cypmh.routes.routing.PlannedDelivery;
 import org.cypmh.routes.routing.ReferralRouter;
 import org.cypmh.routes.routing.RouteFileStatus;
@@ -57,7 +64,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-public class RoutingOperations implements OperationProvider {
+public class RoutingOperations implements OperationProvider, RoutingConsole {
 
   private final ReferralRouter router;
   private final Deliveries deliveries;
@@ -67,6 +74,8 @@ public class RoutingOperations implements OperationProvider {
   private final ServiceDirectory directory;
   private final DaoRegistry daoRegistry;
   private final Clock clock;
+  private final PartnerClient partnerClient;
+  private final OutboxClaims outbox;
 
   RoutingOperations(
       ReferralRouter router,
@@ -76,7 +85,11 @@ public class RoutingOperations implements OperationProvider {
       ValueSetMembership terminology,
       ServiceDirectory directory,
       DaoRegistry daoRegistry,
-      Clock clock) {
+      Clock clock,
+      PartnerClient partnerClient,
+      OutboxClaims outbox) {
+    this.partnerClient = partnerClient;
+    this.outbox = outbox;
     this.router = router;
     this.deliveries = deliveries;
     this.payloads = payloads;
@@ -229,6 +242,46 @@ public class RoutingOperations implements OperationProvider {
       file.addPart().setName("at").setValue(new DateTimeType(Date.from(status.at())));
     }
     return result;
+  }
+
+  /** The flow since an instant, for the operator console's dashboard. */
+  @Override
+  public List<FlowCount> flowCounts(Instant since) {
+    return deliveries.countsSince(since).stream()
+        .map(
+            row ->
+                new FlowCount(
+                    (String) row[0],
+                    (String) row[1],
+                    ((Delivery.Status) row[2]).name(),
+                    ((Number) row[3]).longValue()))
+        .toList();
+  }
+
+  /** When each destination service (directory id) last accepted a delivery. */
+  @Override
+  public Map<String, Instant> lastDelivered() {
+    Map<String, Instant> last = new TreeMap<>();
+    deliveries.lastDeliveredByService().forEach(row -> last.put((String) row[0], (Instant) row[1]));
+    return last;
+  }
+
+  /** Each partner endpoint's circuit-breaker state, by Endpoint id. */
+  @Override
+  public Map<String, String> breakerStates() {
+    return partnerClient.breakerStates();
+  }
+
+  /** Stuck work: outbox events that failed to route and are still pending, oldest first. */
+  @Override
+  public List<StuckEvent> stuckEvents() {
+    return outbox.failingToRoute(500);
+  }
+
+  /** The exact payload a delivery sent (or will send) to its partner. */
+  @Override
+  public Optional<String> payloadOf(long deliveryId) {
+    return deliveries.find(deliveryId).map(Delivery::payload);
   }
 
   private static ParametersParameterComponent describe(

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.cypmh.routes.LeasedClaim;
 import org.cypmh.routes.api.RoutesProperties;
+import org.cypmh.routes.api.RoutingConsole;
 import org.hibernate.LockOptions;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -17,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Shares outbox events between gateway nodes ({@link LeasedClaim}). */
 @Component
-class OutboxClaims {
+public class OutboxClaims {
 
   // Events written before leases existed have no AVAILABLE_AT: they are due.
   private static final LeasedClaim DUE_EVENTS =
@@ -86,5 +87,25 @@ class OutboxClaims {
             event.failed(error, clock.instant().plus(settings.retryDelay()));
           }
         });
+  }
+
+  /**
+   * Events the routing engine has tried and failed to route, still pending, oldest first: stuck
+   * work for the operator console.
+   */
+  public List<RoutingConsole.StuckEvent> failingToRoute(int max) {
+    return entityManager
+        .createQuery(
+            "from OutboxEvent e where e.status = :pending and e.attempts > 0 order by e.id",
+            OutboxEvent.class)
+        .setParameter("pending", OutboxEvent.Status.PENDING)
+        .setMaxResults(max)
+        .getResultList()
+        .stream()
+        .map(
+            e ->
+                new RoutingConsole.StuckEvent(
+                    e.id(), e.type().name(), e.focus(), e.createdAt(), e.attempts(), e.lastError()))
+        .toList();
   }
 }

@@ -1,0 +1,237 @@
+package org.cypmh.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.cypmh.routes.api.RoutesProperties;
+import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * An engineer on call in a browser (headless Chromium): signs in with the local operator account,
+ * reads the dashboard, follows a referral's journey, replays a dead letter and sees the WireMock
+ * partner receive it, previews a route and finds a refused route file's {@code file:line}. One
+ * screenshot per page in {@code target/console-screenshots}. The steps build on each other, in
+ * order; no other console test posts referrals, so the figures are exact.
+ */
+@ConsoleGateway
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest extends RoutingBehaviourSupport {
+
+  @Autowired RoutesProperties routes;
+
+  private WebDriver browser;
+  private final RoutingReferrals crisis =
+      RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT);
+  private final RoutingReferrals toSpa = RoutingReferrals.referral().fromGp("B86002");
+  private Accepted delivered;
+  private Accepted dead;
+
+  @BeforeAll
+  void openBrowser() {
+    browser = HeadlessChromium.start();
+  }
+
+  @AfterAll
+  void closeBrowser() {
+    browser.quit();
+  }
+
+  @Test
+  @Order(1)
+  void operatorSignsInWithTheLocalAccountAndGetsAHardenedSession() {
+    browser.get(console("/console"));
+    assertThat(browser.getCurrentUrl()).isEqualTo(console("/console/login"));
+    browser.findElement(By.id("username")).sendKeys(ConsoleSignIn.OPERATOR);
+    browser.findElement(By.id("password")).sendKeys(ConsoleSignIn.PASSWORD);
+    HeadlessChromium.screenshot(browser, "01-sign-in");
+    browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlToBe(console("/console")));
+
+    assertThat(heading()).isEqualTo("Flow dashboard");
+    Cookie session = browser.manage().getCookieNamed("JSESSIONID");
+    assertThat(session.isSecure()).isTrue();
+    assertThat(session.isHttpOnly()).isTrue();
+    assertThat(session.getSameSite()).isEqualTo("Lax");
+  }
+
+  @Test
+  @Order(2)
+  void dashboardCountsOneDeliveredAndOneDeadLetteredReferral() {
+    failThenRecover(toSpa, "/camhs-spa/fhir", 503, Integer.MAX_VALUE);
+    delivered = accept(crisis);
+    dead = accept(toSpa);
+    await().atMost(DELIVERY).until(() -> "DELIVERED".equals(delivery(delivered).get("status")));
+    await().atMost(DELIVERY).until(() -> "DEAD".equals(delivery(dead).get("status")));
+
+    browser.get(console("/console"));
+    // Last hour (index 0): two referrals in, one delivered, one dead letter.
+    assertThat(text("received-0")).isEqualTo("2");
+    assertThat(text("DELIVERED-0")).isEqualTo("1");
+    assertThat(text("DEAD-0")).isEqualTo("1");
+    assertThat(text("PENDING-0")).isEqualTo("0");
+    assertThat(browser.findElement(By.xpath("//tr[th='camhs-spa']")).getText())
+        .isEqualTo("camhs-spa 0 0 0 1 0");
+    HeadlessChromium.screenshot(browser, "02-dashboard");
+  }
+
+  @Test
+  @Order(3)
+  void referralJourneyShowsRoutingConsentAttemptsAndThePayload() {
+    String id = delivered.referral().substring("ServiceRequest/".length());
+    browser.get(console("/console/referrals"));
+    browser.findElement(By.linkText(delivered.referral())).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlContains("/console/referrals/"));
+
+    assertThat(browser.getCurrentUrl()).isEqualTo(console("/console/referrals/" + id));
+    assertThat(heading()).isEqualTo("Referral journey");
+    WebElement delivery = browser.findElement(By.cssSelector(".delivery"));
+    assertThat(delivery.findElement(By.tagName("h3")).getText()).endsWith(" to camhs-crisis");
+    assertThat(delivery.findElement(By.cssSelector("td.state-DELIVERED")).getText())
+        .isEqualTo("DELIVERED");
+    List<WebElement> attempts =
+        delivery.findElements(By.xpath(".//table[caption='Attempts']/tbody/tr"));
+    assertThat(attempts).hasSize(1);
+    assertThat(attempts.get(0).findElements(By.tagName("td")).get(2).getText()).isEqualTo("200");
+    delivery.findElement(By.tagName("summary")).click();
+    assertThat(delivery.findElement(By.tagName("pre")).getText()).contains(crisis.identifier());
+    HeadlessChromium.screenshot(browser, "03-referral-journey");
+  }
+
+  @Test
+  @Order(4)
+  void replayingADeadLetterDeliversItToThePartner() {
+    String deliveryId = delivery(dead).get("id");
+    browser.get(console("/console/dead-letters"));
+    assertThat(browser.findElement(By.tagName("caption")).getText()).isEqualTo("1 dead letters");
+    assertThat(browser.findElement(By.xpath("//tbody/tr/td[7]")).getText()).isEqualTo("HTTP 503");
+    assertThat(browser.findElement(By.cssSelector("#stuck-work tbody")).getText())
+        .isEqualTo("None");
+    HeadlessChromium.screenshot(browser, "04-dead-letters");
+
+    removeStubsFor(toSpa);
+    browser.findElement(By.id("delivery-" + deliveryId)).click();
+    browser.findElement(By.xpath("//button[text()='Replay selected']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.message")));
+
+    assertThat(browser.findElement(By.cssSelector("p.message")).getText())
+        .isEqualTo("Replayed 1 delivery");
+    await().atMost(DELIVERY).until(() -> "DELIVERED".equals(delivery(dead).get("status")));
+    assertThat(partnerRequestsFor(toSpa)).hasSize(4);
+    browser.navigate().refresh();
+    assertThat(browser.findElement(By.tagName("caption")).getText()).isEqualTo("0 dead letters");
+  }
+
+  @Test
+  @Order(5)
+  void routePreviewShowsDestinationConsentAndPayload() {
+    browser.get(console("/console/routes"));
+    WebElement referral = browser.findElement(By.id("referral"));
+    String bundle =
+        GatewayClient.FHIR
+            .newJsonParser()
+            .encodeResourceToString(
+                RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT).transaction());
+    ((JavascriptExecutor) browser)
+        .executeScript("arguments[0].value = arguments[1]", referral, bundle);
+    browser.findElement(By.xpath("//button[text()='Preview']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.id("matched-routes")));
+
+    assertThat(browser.findElements(By.cssSelector(".destination-service")))
+        .extracting(WebElement::getText)
+        .containsExactly("camhs-crisis");
+    HeadlessChromium.screenshot(browser, "05-route-preview");
+  }
+
+  @Test
+  @Order(6)
+  void everyRouteTestCaseBesideTheRouteFilesPassesFromThePage() throws IOException {
+    int cases;
+    try (var in = getClass().getClassLoader().getResourceAsStream(ConsoleSignIn.ROUTE_TESTS)) {
+      cases = ((List<?>) new org.yaml.snakeyaml.Yaml().load(in)).size();
+    }
+    browser.get(console("/console/routes"));
+    browser.findElement(By.xpath("//button[text()='Run the route tests']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.id("route-tests-summary")));
+
+    assertThat(cases).isGreaterThanOrEqualTo(12);
+    assertThat(text("route-tests-summary"))
+        .isEqualTo(cases + " of " + cases + " route test cases passed");
+  }
+
+  @Test
+  @Order(7)
+  void aRefusedRouteFileShowsItsFileAndLine() throws IOException {
+    Path file = routes.folder().resolve("bypass.yaml");
+    Files.writeString(
+        file,
+        """
+        - route:
+            id: straight-to-partner
+            from:
+              uri: gateway:referral
+              steps:
+                - to:
+                    uri: https://partner.example.org/fhir
+        """);
+    try {
+      String expected =
+          file.toAbsolutePath().normalize()
+              + ":6: route straight-to-partner sends to https:, which bypasses consent and"
+              + " audit; deliver with gateway:deliver";
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> {
+                browser.get(console("/console/routes"));
+                return browser.findElements(By.cssSelector("td.route-problem")).stream()
+                    .anyMatch(cell -> cell.getText().equals(expected));
+              });
+      HeadlessChromium.screenshot(browser, "06-refused-route-file");
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void auditPageShowsTheTrailIntact() {
+    browser.get(console("/console/audit"));
+    assertThat(browser.findElement(By.id("audit-intact")).getText()).isEqualTo("true");
+    HeadlessChromium.screenshot(browser, "07-audit");
+  }
+
+  private String console(String path) {
+    return "http://localhost:" + port + path;
+  }
+
+  private String heading() {
+    return browser.findElement(By.tagName("h1")).getText();
+  }
+
+  private String text(String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+}
