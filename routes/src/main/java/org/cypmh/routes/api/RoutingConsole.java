@@ -24,6 +24,20 @@ public interface RoutingConsole {
   record StuckEvent(
       long id, String type, String focus, Instant createdAt, int attempts, String lastError) {}
 
+  /**
+   * A delivery consent keeps back: where it would go, the rule and reason that hold it, since when.
+   *
+   * @param referral the versionless referral, e.g. {@code ServiceRequest/12}
+   */
+  record ConsentHold(
+      long id,
+      String referral,
+      String serviceId,
+      String route,
+      String consentRule,
+      String reason,
+      Instant heldSince) {}
+
   Parameters routePreview(Bundle referralBundle);
 
   Parameters deliveries(StringType referral);
@@ -45,6 +59,9 @@ public interface RoutingConsole {
 
   /** The exact payload a delivery sent (or will send) to its partner. */
   Optional<String> payloadOf(long deliveryId);
+
+  /** Deliveries consent keeps back, oldest first (at most {@code max}). */
+  List<ConsentHold> consentHolds(int max);
 
   /** Outbox events that failed to route and are still pending, oldest first. */
   List<StuckEvent> stuckEvents();

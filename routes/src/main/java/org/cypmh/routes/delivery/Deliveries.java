@@ -458,6 +458,15 @@ public class Deliveries implements DeliveryRecords {
   }
 
   /** One delivery, if it exists. */
+  /** Deliveries consent keeps back, oldest first. */
+  public List<Delivery> withheld(int max) {
+    return entityManager
+        .createQuery("from Delivery d where d.status = :withheld order by d.id", Delivery.class)
+        .setParameter("withheld", Status.WITHHELD)
+        .setMaxResults(max)
+        .getResultList();
+  }
+
   public Optional<Delivery> find(long deliveryId) {
     return Optional.ofNullable(entityManager.find(Delivery.class, deliveryId));
   }

@@ -278,6 +278,22 @@ public class RoutingOperations implements OperationProvider, RoutingConsole {
     return outbox.failingToRoute(500);
   }
 
+  @Override
+  public List<ConsentHold> consentHolds(int max) {
+    return deliveries.withheld(max).stream()
+        .map(
+            d ->
+                new ConsentHold(
+                    d.id(),
+                    d.referral(),
+                    d.serviceId(),
+                    d.routeId(),
+                    d.consentRule(),
+                    d.consent(),
+                    d.createdAt()))
+        .toList();
+  }
+
   /** The exact payload a delivery sent (or will send) to its partner. */
   @Override
   public Optional<String> payloadOf(long deliveryId) {

@@ -223,6 +223,33 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
     HeadlessChromium.screenshot(browser, "07-audit");
   }
 
+  @Test
+  @Order(9)
+  void consentPageListsTheDeliveryConsentHoldsBack() {
+    // A voluntary-sector service needs the young person's explicit permit: none is recorded.
+    Accepted held =
+        accept(RoutingReferrals.referral().aged(17).pathway("eating-disorders").reason("72366004"));
+    await().atMost(DELIVERY).until(() -> "WITHHELD".equals(delivery(held).get("status")));
+
+    browser.get(console("/console/consent"));
+    assertThat(browser.findElement(By.cssSelector("#consent-holds caption")).getText())
+        .isEqualTo("1 deliveries held for consent");
+    List<WebElement> cells = browser.findElements(By.cssSelector("#consent-holds tbody tr td"));
+    assertThat(cells.get(0).getText()).isEqualTo(delivery(held).get("id"));
+    assertThat(cells.get(1).getText()).isEqualTo(held.referral());
+    assertThat(cells.get(3).getText()).isEqualTo("vcse-first-steps-ed");
+    assertThat(cells.get(4).getText()).isEqualTo("explicit-permit-missing");
+    assertThat(cells.get(5).getText()).isNotBlank();
+    HeadlessChromium.screenshot(browser, "08-consent-holds");
+
+    cells.get(1).findElement(By.tagName("a")).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlContains("/console/referrals/"));
+    assertThat(browser.getCurrentUrl())
+        .isEqualTo(console("/console/" + held.referral().replace("ServiceRequest/", "referrals/")));
+    assertThat(browser.findElement(By.cssSelector("td.state-WITHHELD")).getText())
+        .isEqualTo("WITHHELD");
+  }
+
   private String console(String path) {
     return "http://localhost:" + port + path;
   }
