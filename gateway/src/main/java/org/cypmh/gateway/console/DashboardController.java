@@ -2,6 +2,8 @@ package org.cypmh.gateway.console;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import java.time.Clock;
@@ -98,7 +100,9 @@ class DashboardController {
   private int receivedSince(Instant since) {
     SearchParameterMap map = SearchParameterMap.newSynchronous();
     map.setLastUpdated(new DateRangeParam(Date.from(since), null));
-    map.setLoadSynchronousUpTo(10_000);
+    // A count query: no referral is loaded, however many came in.
+    map.setSummaryMode(SummaryEnum.COUNT);
+    map.setSearchTotalMode(SearchTotalModeEnum.ACCURATE);
     Integer size =
         daoRegistry
             .getResourceDao(ServiceRequest.class)
