@@ -622,6 +622,11 @@ class ReadConsentTest {
   }
 
   /** The Patient store ReadConsent reads a young person from: only reads, from {@link #stored}. */
+  /**
+   * HAPI's store, as far as read consent may use it: reading a Patient. Any other call throws, so a
+   * change that makes read consent query the store some other way fails these tests loudly rather
+   * than passing on an answer the stand-in made up.
+   */
   private DaoRegistry patientStore() {
     @SuppressWarnings("unchecked")
     IFhirResourceDao<Patient> patients =
