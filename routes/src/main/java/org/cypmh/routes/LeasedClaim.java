@@ -21,6 +21,21 @@ public record LeasedClaim(
 
   /** Claims up to {@code max} due rows until {@code leaseUntil}; call inside a transaction. */
   public List<Long> claim(EntityManager entityManager, int max, Instant now, Instant leaseUntil) {
+    return claim(entityManager, max, now, leaseUntil, null, null);
+  }
+
+  /**
+   * Claims as {@link #claim(EntityManager, int, Instant, Instant)} does, and names the claiming
+   * node in the entity's field {@code holderField}, so the node can later tell (and hand back) what
+   * it holds.
+   */
+  public List<Long> claim(
+      EntityManager entityManager,
+      int max,
+      Instant now,
+      Instant leaseUntil,
+      String holderField,
+      String holder) {
     @SuppressWarnings("unchecked")
     List<Number> ids =
         entityManager
@@ -40,11 +55,23 @@ public record LeasedClaim(
       return List.of();
     }
     List<Long> claimed = ids.stream().map(Number::longValue).toList();
-    entityManager
-        .createQuery("update " + entity + " e set e." + dueField + " = :lease where e.id in :ids")
-        .setParameter("lease", leaseUntil)
-        .setParameter("ids", claimed)
-        .executeUpdate();
+    String held = holderField == null ? "" : ", e." + holderField + " = :holder";
+    var update =
+        entityManager
+            .createQuery(
+                "update "
+                    + entity
+                    + " e set e."
+                    + dueField
+                    + " = :lease"
+                    + held
+                    + " where e.id in :ids")
+            .setParameter("lease", leaseUntil)
+            .setParameter("ids", claimed);
+    if (holderField != null) {
+      update.setParameter("holder", holder);
+    }
+    update.executeUpdate();
     return claimed;
   }
 }

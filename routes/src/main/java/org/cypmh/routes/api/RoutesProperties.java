@@ -62,14 +62,17 @@ public record RoutesProperties(
    * @param maxRedeliveries retries after the first attempt before a dead letter (default 6)
    * @param redeliveryDelay wait before the first retry; doubles each retry (default 2 s)
    * @param maxRedeliveryDelay longest wait between retries (default 5 min)
-   * @param lease how long a node owns a delivery it is sending; must cover all retries, after it
-   *     another node resumes the delivery (default 30 min)
+   * @param lease how long a node holds a delivery it has claimed; must cover one attempt (the
+   *     connect and response timeouts) and its wait in the node's queue, after it another node
+   *     resumes the delivery (default 2 min)
    * @param breakerFailureRate percentage of failed calls that opens an endpoint's circuit breaker
    *     (default 50)
    * @param breakerOpenFor how long an open breaker refuses calls before testing the partner again
    *     (default 30 s)
    * @param maxRetryAfter the longest wait a partner's {@code Retry-After} (on 429 or 503) can
    *     impose before the next attempt; a longer one is cut to this (default 5 min)
+   * @param shutdownTimeout how long a stopping node lets its attempts under way finish before it
+   *     hands back what it holds (default 20 s)
    */
   public record Delivery(
       @NotNull Duration pollInterval,
@@ -82,7 +85,8 @@ public record RoutesProperties(
       @NotNull Duration lease,
       @DecimalMin("1") @Max(100) float breakerFailureRate,
       @NotNull Duration breakerOpenFor,
-      @NotNull Duration maxRetryAfter) {}
+      @NotNull Duration maxRetryAfter,
+      @NotNull Duration shutdownTimeout) {}
 
   /**
    * @param keyStore PKCS12 file with the gateway's client key and certificate chain

@@ -9,6 +9,7 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,7 +42,23 @@ public class Deliveries implements DeliveryRecords {
 
   private static final LeasedClaim DUE_DELIVERIES =
       new LeasedClaim(
-          "GW_DELIVERY", "STATUS = 'PENDING' and DUE_AT <= :now", "DUE_AT", "Delivery", "dueAt");
+          "GW_DELIVERY",
+          "STATUS = 'PENDING' and NEXT_ATTEMPT_AT <= :now",
+          "NEXT_ATTEMPT_AT",
+          "Delivery",
+          "nextAttemptAt");
+
+  /**
+   * This node, as written in the deliveries it holds: host, process and a random part (a restarted
+   * process is a new node, and hands back nothing of its predecessor's).
+   */
+  private final String node =
+      truncated(
+          hostName()
+              + "/"
+              + ProcessHandle.current().pid()
+              + "/"
+              + UUID.randomUUID().toString().substring(0, 8));
 
   private final TransactionTemplate transaction;
   private final DeliveryFeedback feedback;
@@ -106,7 +123,7 @@ public class Deliveries implements DeliveryRecords {
         feedback.withheld(delivery, plan.consent());
       }
       // Leased to this node from birth: it sends them at once; if it dies, the lease runs out.
-      delivery.leased(now.plus(settings.lease()));
+      delivery.leased(node, now.plus(settings.lease()));
       if (delivery.status() == Status.PENDING) {
         toSend.add(delivery.id());
       }
@@ -140,7 +157,7 @@ public class Deliveries implements DeliveryRecords {
               payload.leftOut(),
               now);
       entityManager.persist(delivery);
-      delivery.leased(now.plus(settings.lease()));
+      delivery.leased(node, now.plus(settings.lease()));
       if (delivery.status() == Status.PENDING) {
         toSend.add(delivery.id());
       }
@@ -165,7 +182,7 @@ public class Deliveries implements DeliveryRecords {
         Delivery.message(
             eventId, destination, focus, idempotencyKey, payload, patient, consent, now);
     entityManager.persist(delivery);
-    delivery.leased(now.plus(settings.lease()));
+    delivery.leased(node, now.plus(settings.lease()));
     return delivery.status() == Status.PENDING ? List.of(delivery.id()) : List.of();
   }
 
@@ -257,7 +274,7 @@ public class Deliveries implements DeliveryRecords {
     PartnerPayloads.Redacted payload =
         payloads.redact(delivery.payload(), decision.withheldLabels());
     delivery.release(payload.payload(), delivery.redacted() + payload.leftOut(), decision, now);
-    delivery.leased(now.plus(settings.lease()));
+    delivery.leased(node, now.plus(settings.lease()));
     sendAfterCommit(delivery.id());
   }
 
@@ -273,7 +290,7 @@ public class Deliveries implements DeliveryRecords {
     Delivery delivery =
         Delivery.notification(subscription, address, credentials, taskVersion, payload, now);
     entityManager.persist(delivery);
-    delivery.leased(now.plus(settings.lease()));
+    delivery.leased(node, now.plus(settings.lease()));
     sendAfterCommit(delivery.id());
   }
 
@@ -295,7 +312,9 @@ public class Deliveries implements DeliveryRecords {
   List<Long> claimDue(int max) {
     Instant now = clock.instant();
     return transaction.execute(
-        tx -> DUE_DELIVERIES.claim(entityManager, max, now, now.plus(settings.lease())));
+        tx ->
+            DUE_DELIVERIES.claim(
+                entityManager, max, now, now.plus(settings.lease()), "leasedBy", node));
   }
 
   /** The delivery if it is still pending (read only: nothing is locked or counted). */
@@ -306,32 +325,68 @@ public class Deliveries implements DeliveryRecords {
                 .filter(d -> d.status() == Status.PENDING));
   }
 
-  /** Keeps this node's lease on a delivery it is waiting to send. */
-  void extendLease(long deliveryId) {
-    transaction.executeWithoutResult(
-        tx -> {
-          Delivery delivery =
-              entityManager.find(Delivery.class, deliveryId, LockModeType.PESSIMISTIC_WRITE);
-          if (delivery != null && delivery.status() == Status.PENDING) {
-            delivery.leased(clock.instant().plus(settings.lease()));
-          }
-        });
-  }
-
   /**
-   * Starts an attempt: counts it and extends this node's lease. Empty if the delivery is no longer
-   * pending (delivered by another node, or dead).
+   * Starts an attempt: counts it and renews this node's lease for the call. Empty if this node may
+   * not send it: no longer pending (delivered, dead), or its lease ran out and another node claimed
+   * it. The row is locked while this is decided, so two nodes never both start the same attempt.
    */
   Optional<Delivery> startAttempt(long deliveryId) {
     return transaction.execute(
         tx -> {
           Delivery delivery =
               entityManager.find(Delivery.class, deliveryId, LockModeType.PESSIMISTIC_WRITE);
-          if (delivery == null || delivery.status() != Status.PENDING) {
+          Instant now = clock.instant();
+          if (delivery == null || !delivery.attemptableBy(node, now)) {
             return Optional.<Delivery>empty();
           }
-          delivery.attempted(clock.instant().plus(settings.lease()));
+          delivery.attempted(node, now.plus(settings.lease()));
           return Optional.of(delivery);
+        });
+  }
+
+  /**
+   * Not attempted now (the partner's breaker is open, or the gateway failed): due again at {@code
+   * at}, by any node. Left alone if this node no longer holds it.
+   */
+  void postpone(long deliveryId, Instant at) {
+    transaction.executeWithoutResult(
+        tx -> {
+          Delivery delivery =
+              entityManager.find(Delivery.class, deliveryId, LockModeType.PESSIMISTIC_WRITE);
+          if (delivery != null && delivery.attemptableBy(node, clock.instant())) {
+            delivery.scheduled(at);
+          }
+        });
+  }
+
+  /**
+   * Hands back a delivery this node holds but will not attempt (it is stopping): due at once, for
+   * any node.
+   */
+  void handBack(long deliveryId) {
+    postpone(deliveryId, clock.instant());
+  }
+
+  /**
+   * Hands back every delivery this node holds, but those it is still sending: due at once, for any
+   * node. Returns how many.
+   */
+  int handBackAll(Collection<Long> sending) {
+    return transaction.execute(
+        tx -> {
+          var handBack =
+              entityManager
+                  .createQuery(
+                      "update Delivery d set d.nextAttemptAt = :now, d.leasedBy = null"
+                          + " where d.leasedBy = :node and d.status = :pending"
+                          + (sending.isEmpty() ? "" : " and d.id not in :sending"))
+                  .setParameter("now", clock.instant())
+                  .setParameter("node", node)
+                  .setParameter("pending", Status.PENDING);
+          if (!sending.isEmpty()) {
+            handBack.setParameter("sending", sending);
+          }
+          return handBack.executeUpdate();
         });
   }
 
@@ -352,28 +407,39 @@ public class Deliveries implements DeliveryRecords {
         });
   }
 
-  void failed(long deliveryId, String address, PartnerResponse response, Instant started) {
+  /**
+   * Records a failed call and, in the same transaction, what follows: the next attempt at {@code
+   * retryAt}, by any node, or (empty) a dead letter with the partner's answer as its error.
+   */
+  void failed(
+      long deliveryId,
+      String address,
+      PartnerResponse response,
+      Instant started,
+      Optional<Instant> retryAt) {
     retryingConflicts(
         tx -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
           record(delivery, address, response, started);
           delivery.failed(response.summary());
+          if (delivery.status() != Status.PENDING) {
+            // Cancelled or withheld while the call was under way: nothing more to schedule.
+            return;
+          }
+          if (retryAt.isPresent()) {
+            delivery.scheduled(retryAt.get());
+          } else {
+            dead(delivery, response.summary());
+          }
         });
   }
 
-  void dead(long deliveryId, String error) {
-    retryingConflicts(
-        tx -> {
-          Delivery delivery = entityManager.find(Delivery.class, deliveryId);
-          if (delivery.status() != Status.PENDING) {
-            return;
-          }
-          delivery.dead(error, clock.instant());
-          metrics.deadLettered(delivery);
-          if (delivery.kind() != Delivery.Kind.NOTIFICATION) {
-            feedback.dead(delivery);
-          }
-        });
+  private void dead(Delivery delivery, String error) {
+    delivery.dead(error, clock.instant());
+    metrics.deadLettered(delivery);
+    if (delivery.kind() != Delivery.Kind.NOTIFICATION) {
+      feedback.dead(delivery);
+    }
   }
 
   /**
@@ -504,6 +570,18 @@ public class Deliveries implements DeliveryRecords {
         }
       }
     }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "node";
+    }
+  }
+
+  private static String truncated(String name) {
+    return name.length() <= 100 ? name : name.substring(name.length() - 100);
   }
 
   private void record(

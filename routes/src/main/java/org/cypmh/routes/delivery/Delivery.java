@@ -23,14 +23,18 @@ import org.hibernate.type.SqlTypes;
  * One referral event on its way to one destination service: the payload exactly as it will be sent,
  * the idempotency key the partner sees on every attempt, and where it stands.
  *
- * <p>A pending delivery is due from {@code dueAt}; the node sending it pushes that time forward by
- * its lease, so if the node dies another one resumes the delivery when the lease runs out.
+ * <p>A pending delivery is a small state machine kept in its row, so any node can take the next
+ * step: {@code attempts} counts the calls made (the retry budget is the row's), {@code
+ * nextAttemptAt} says when the next attempt is due. A node that claims the delivery writes its name
+ * in {@code leasedBy} and pushes {@code nextAttemptAt} forward by its lease, so if it dies another
+ * node resumes the delivery when the lease runs out; recording the outcome clears {@code leasedBy}
+ * and sets {@code nextAttemptAt} to the scheduled retry.
  */
 @Entity
 @Table(
     name = "GW_DELIVERY",
     indexes = {
-      @Index(name = "IDX_GW_DELIVERY_DUE", columnList = "STATUS, DUE_AT"),
+      @Index(name = "IDX_GW_DELIVERY_DUE", columnList = "STATUS, NEXT_ATTEMPT_AT"),
       @Index(name = "IDX_GW_DELIVERY_SERVICE", columnList = "SERVICE_ID, STATUS"),
       @Index(name = "IDX_GW_DELIVERY_REFERRAL", columnList = "REFERRAL"),
       @Index(name = "IDX_GW_DELIVERY_PATIENT", columnList = "PATIENT, STATUS")
@@ -157,8 +161,17 @@ public class Delivery {
   @Column(name = "ATTEMPTS", nullable = false)
   private int attempts;
 
-  @Column(name = "DUE_AT", nullable = false)
-  private Instant dueAt;
+  /** Calls made before the current retry budget began: a replay gives a dead letter a new one. */
+  @Column(name = "BUDGET_FROM", nullable = false)
+  private int budgetFrom;
+
+  /** When the next attempt is due; while a node holds the delivery, when its lease ends. */
+  @Column(name = "NEXT_ATTEMPT_AT", nullable = false)
+  private Instant nextAttemptAt;
+
+  /** The node holding the delivery (claimed, not finished), or null when any node may take it. */
+  @Column(name = "LEASED_BY", length = 100)
+  private String leasedBy;
 
   /** Why the last attempt failed: HTTP status and the partner's issue text, never our payload. */
   @Column(name = "LAST_ERROR", length = 1000)
@@ -203,7 +216,7 @@ public class Delivery {
     this.payload = payload;
     this.patient = patient;
     this.redacted = redacted;
-    this.dueAt = now;
+    this.nextAttemptAt = now;
     this.createdAt = now;
     if (consent == null || consent.permitted()) {
       this.status = Status.PENDING;
@@ -317,17 +330,31 @@ public class Delivery {
     return credentials;
   }
 
-  void leased(Instant until) {
-    dueAt = until;
+  void leased(String node, Instant until) {
+    leasedBy = node;
+    nextAttemptAt = until;
   }
 
-  void attempted(Instant leaseUntil) {
+  /** Whether {@code node} may attempt it now: its lease, or nobody's (run out, or handed back). */
+  boolean attemptableBy(String node, Instant now) {
+    return status == Status.PENDING
+        && (node.equals(leasedBy) || leasedBy == null || !nextAttemptAt.isAfter(now));
+  }
+
+  void attempted(String node, Instant leaseUntil) {
     attempts++;
-    dueAt = leaseUntil;
+    leased(node, leaseUntil);
+  }
+
+  /** Waits until {@code at}; any node may then take it. */
+  void scheduled(Instant at) {
+    leasedBy = null;
+    nextAttemptAt = at;
   }
 
   void delivered(String location, Instant now) {
     status = Status.DELIVERED;
+    leasedBy = null;
     partnerLocation = location;
     lastError = null;
     finishedAt = now;
@@ -339,6 +366,7 @@ public class Delivery {
 
   void dead(String error, Instant now) {
     status = Status.DEAD;
+    leasedBy = null;
     lastError = error;
     finishedAt = now;
   }
@@ -363,7 +391,7 @@ public class Delivery {
     this.redacted = redacted;
     consented(decision);
     status = Status.PENDING;
-    dueAt = now;
+    scheduled(now);
     finishedAt = null;
   }
 
@@ -378,7 +406,8 @@ public class Delivery {
 
   void replay(Instant now) {
     status = Status.PENDING;
-    dueAt = now;
+    budgetFrom = attempts;
+    scheduled(now);
     finishedAt = null;
   }
 
@@ -447,8 +476,23 @@ public class Delivery {
     return status;
   }
 
+  /** Calls made to the partner so far: the retry budget spent. */
   public int attempts() {
     return attempts;
+  }
+
+  /** Calls made within the current retry budget (all of them, unless it was replayed). */
+  public int attemptsInBudget() {
+    return attempts - budgetFrom;
+  }
+
+  /** When the next attempt is due (while a node holds it: when its lease ends). */
+  public Instant nextAttemptAt() {
+    return nextAttemptAt;
+  }
+
+  public String leasedBy() {
+    return leasedBy;
   }
 
   public String lastError() {

@@ -7,35 +7,65 @@ import java.util.Optional;
 import org.cypmh.routes.api.DirectoryService;
 import org.cypmh.routes.api.PartnerEndpoint;
 import org.cypmh.routes.api.PartnerEndpoint.Connection;
+import org.cypmh.routes.api.RoutesProperties;
 import org.cypmh.routes.api.ServiceDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * One attempt at one delivery: resolve the destination's endpoint now (so a directory fix applies
- * to the next retry), send, record. A failure is thrown so that Camel's redelivery policy decides
- * when to try again.
+ * to the next retry), send, and record the outcome together with what follows it (the next
+ * attempt's time, or a dead letter; {@link DeliverySchedule}). Nothing waits in memory: a retry is
+ * a time in the delivery's row, taken by whichever node's poller finds it due.
+ *
+ * <p>The HTTP call is made outside any database transaction: holding a connection and row lock for
+ * up to the partner's timeout would starve the pool under a partner outage. The row is not sent
+ * twice because {@link Deliveries#startAttempt} counts the attempt under a row lock only for the
+ * node whose lease it is (or when nobody's is), and the lease ({@code routes.delivery.lease})
+ * outlasts a call (connect and response timeouts), so no other node claims the row mid-call.
  */
 @Component
 class DeliverySender {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliverySender.class);
 
   private final Deliveries deliveries;
   private final ServiceDirectory directory;
   private final PartnerClient client;
   private final Clock clock;
+  private final DeliverySchedule schedule;
+  private final UnrecordedAcceptances unrecorded;
 
   DeliverySender(
-      Deliveries deliveries, ServiceDirectory directory, PartnerClient client, Clock clock) {
+      Deliveries deliveries,
+      ServiceDirectory directory,
+      PartnerClient client,
+      Clock clock,
+      RoutesProperties properties,
+      UnrecordedAcceptances unrecorded) {
     this.deliveries = deliveries;
     this.directory = directory;
     this.client = client;
     this.clock = clock;
+    RoutesProperties.Delivery settings = properties.delivery();
+    this.schedule =
+        new DeliverySchedule(
+            new RedeliveryDelay(settings.redeliveryDelay(), settings.maxRedeliveryDelay()),
+            settings.maxRedeliveries());
+    this.unrecorded = unrecorded;
   }
 
   /**
    * Makes one attempt, unless the destination's circuit breaker is open: then nothing is sent or
-   * counted, and {@link PartnerPaused} says how long to wait.
+   * counted, and the delivery is due again when the breaker lets a trial call through.
    */
   void attempt(Long deliveryId) {
+    if (unrecorded.holds(deliveryId)) {
+      // Sent and accepted already: record it, never send it again from here.
+      unrecorded.recordAll(this::record);
+      return;
+    }
     Optional<Delivery> pending = deliveries.pending(deliveryId);
     if (pending.isEmpty()) {
       return;
@@ -44,9 +74,8 @@ class DeliverySender {
     if (endpoint != null) {
       Optional<Duration> paused = client.reserve(endpoint);
       if (paused.isPresent()) {
-        // The wait may be long: keep this node's claim on the delivery meanwhile.
-        deliveries.extendLease(deliveryId);
-        throw new PartnerPaused(endpoint.resourceId(), paused.get());
+        deliveries.postpone(deliveryId, schedule.whileBreakerOpen(paused.get(), clock.instant()));
+        return;
       }
     }
     Optional<Delivery> started;
@@ -69,18 +98,46 @@ class DeliverySender {
             : client.send(delivery, endpoint);
     String address = endpoint == null ? null : endpoint.address();
     if (response.accepted()) {
+      Acceptance acceptance = new Acceptance(address, response, start);
       try {
-        deliveries.delivered(deliveryId, address, response, start);
-      } catch (RuntimeException unrecorded) {
-        throw new AcceptanceNotRecorded(new Acceptance(address, response, start), unrecorded);
+        record(deliveryId, acceptance);
+      } catch (RuntimeException notRecorded) {
+        unrecorded.keep(deliveryId, acceptance);
+        log.warn(
+            "Delivery {} was accepted but could not be recorded ({}); recorded when the database"
+                + " is back",
+            deliveryId,
+            notRecorded.getClass().getSimpleName());
       }
       return;
     }
-    deliveries.failed(deliveryId, address, response, start);
-    if (response.retryable()) {
-      throw new PartnerUnavailable(response.summary(), response.askedToWait());
+    Optional<Instant> next =
+        response.retryable()
+            ? schedule.afterFailedCall(
+                delivery.attemptsInBudget(), response.askedToWait(), clock.instant())
+            : Optional.empty();
+    deliveries.failed(deliveryId, address, response, start, next);
+  }
+
+  /**
+   * The gateway failed to make or record the attempt (database, storage): due again after a
+   * backoff; if even that cannot be written, when this node's lease runs out.
+   */
+  void failedHere(Long deliveryId, RuntimeException cause) {
+    log.warn(
+        "Delivery {} failed in the gateway ({}); retried later",
+        deliveryId,
+        cause.getClass().getSimpleName());
+    try {
+      deliveries.postpone(deliveryId, schedule.afterOwnFailure(1, clock.instant()));
+    } catch (RuntimeException stillFailing) {
+      // The lease it holds runs out, then any node resumes it.
     }
-    throw new PartnerRefused(response.summary());
+  }
+
+  /** Records the acceptances the database could not take when they came; see {@link #attempt}. */
+  void recordKeptAcceptances() {
+    unrecorded.recordAll(this::record);
   }
 
   private PartnerEndpoint endpointOf(Delivery delivery) {
@@ -96,68 +153,11 @@ class DeliverySender {
     }
   }
 
-  /**
-   * Records an acceptance that could not be recorded when it came (the database was unreachable),
-   * instead of sending the payload again.
-   */
-  void record(Long deliveryId, Acceptance acceptance) {
+  private void record(Long deliveryId, Acceptance acceptance) {
     deliveries.delivered(
         deliveryId, acceptance.address(), acceptance.response(), acceptance.started());
   }
 
-  void exhausted(Long deliveryId, Exception last) {
-    deliveries.dead(deliveryId, last == null ? "unknown failure" : last.getMessage());
-  }
-
-  /** No answer, or an answer that says try later (perhaps when: {@code Retry-After}). */
-  static final class PartnerUnavailable extends RuntimeException {
-    private final transient Optional<Duration> retryAfter;
-
-    PartnerUnavailable(String summary, Optional<Duration> retryAfter) {
-      super(summary, null, false, false);
-      this.retryAfter = retryAfter;
-    }
-
-    Optional<Duration> retryAfter() {
-      return retryAfter;
-    }
-  }
-
   /** The partner's acceptance of an attempt, kept until it is recorded. */
   record Acceptance(String address, PartnerResponse response, Instant started) {}
-
-  /** The partner accepted, but recording it failed: record it later, do not send again. */
-  static final class AcceptanceNotRecorded extends RuntimeException {
-    private final transient Acceptance acceptance;
-
-    AcceptanceNotRecorded(Acceptance acceptance, RuntimeException cause) {
-      super("partner accepted; not recorded yet", cause, false, false);
-      this.acceptance = acceptance;
-    }
-
-    Acceptance acceptance() {
-      return acceptance;
-    }
-  }
-
-  /** Not attempted: the partner's circuit breaker is open. Not a failure of the delivery. */
-  static final class PartnerPaused extends RuntimeException {
-    private final transient Duration wait;
-
-    PartnerPaused(String endpoint, Duration wait) {
-      super("circuit breaker open for " + endpoint + ": not called", null, false, false);
-      this.wait = wait;
-    }
-
-    Duration waitFor() {
-      return wait;
-    }
-  }
-
-  /** The partner refused the payload: retrying the same bytes will not help. */
-  static final class PartnerRefused extends RuntimeException {
-    PartnerRefused(String summary) {
-      super(summary, null, false, false);
-    }
-  }
 }

@@ -312,6 +312,12 @@ public class RoutingOperations implements OperationProvider, RoutingConsole {
     }
     part.addPart().setName("status").setValue(new CodeType(delivery.status().name()));
     part.addPart().setName("attempts").setValue(new IntegerType(delivery.attempts()));
+    if (delivery.status() == Delivery.Status.PENDING) {
+      // The schedule: when the next attempt is due (while a node holds it, when its lease ends).
+      part.addPart()
+          .setName("nextAttemptAt")
+          .setValue(new DateTimeType(Date.from(delivery.nextAttemptAt())));
+    }
     part.addPart().setName("idempotencyKey").setValue(new StringType(delivery.idempotencyKey()));
     if (delivery.consent() != null) {
       part.addPart().setName("consent").setValue(new StringType(delivery.consent()));

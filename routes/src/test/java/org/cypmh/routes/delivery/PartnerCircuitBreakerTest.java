@@ -49,7 +49,8 @@ class PartnerCircuitBreakerTest {
                 Duration.ofMinutes(1),
                 50,
                 Duration.ofMinutes(5),
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(20)),
             Map.of());
     client =
         new PartnerClient(

@@ -78,7 +78,8 @@ class PartnerConnectionReuseTest {
                 Duration.ofMinutes(1),
                 50,
                 Duration.ofMinutes(5),
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(20)),
             Map.of(
                 "partner-mtls",
                 new RoutesProperties.Credentials(gatewayKeys, PASSWORD, gatewayTrust, PASSWORD)));
