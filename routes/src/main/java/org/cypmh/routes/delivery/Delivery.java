@@ -335,10 +335,12 @@ public class Delivery {
     nextAttemptAt = until;
   }
 
-  /** Whether {@code node} may attempt it now: its lease, or nobody's (run out, or handed back). */
+  /**
+   * Whether {@code node} may attempt it now: it holds the lease, or the delivery is due (scheduled
+   * time reached, another node's lease run out, or handed back). Not before a scheduled retry.
+   */
   boolean attemptableBy(String node, Instant now) {
-    return status == Status.PENDING
-        && (node.equals(leasedBy) || leasedBy == null || !nextAttemptAt.isAfter(now));
+    return status == Status.PENDING && (node.equals(leasedBy) || !nextAttemptAt.isAfter(now));
   }
 
   void attempted(String node, Instant leaseUntil) {
