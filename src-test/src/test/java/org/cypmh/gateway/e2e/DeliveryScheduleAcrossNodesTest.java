@@ -96,7 +96,8 @@ class DeliveryScheduleAcrossNodesTest {
     for (int i = 0; i < nodes.length; i++) {
       GatewayClient other = new GatewayClient(nodes[1 - i].port());
       int before = load.accepted().size();
-      await().atMost(Duration.ofMinutes(1)).until(() -> load.accepted().size() >= before + 15);
+      // Generous: on a busy machine a fresh node's first requests take seconds each.
+      await().atMost(Duration.ofMinutes(3)).until(() -> load.accepted().size() >= before + 10);
       load.onlyTo(other);
       nodes[i].close();
       String name = i == 0 ? "a" : "b";
@@ -104,7 +105,7 @@ class DeliveryScheduleAcrossNodesTest {
       load.alsoTo(new GatewayClient(nodes[i].port()));
     }
     int restarted = load.accepted().size();
-    await().atMost(Duration.ofMinutes(1)).until(() -> load.accepted().size() >= restarted + 10);
+    await().atMost(Duration.ofMinutes(3)).until(() -> load.accepted().size() >= restarted + 10);
   }
 
   private static void assertNothingLostOrDuplicated(
