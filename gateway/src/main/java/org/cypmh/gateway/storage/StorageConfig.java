@@ -40,8 +40,23 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
   SubscriptionChannelConfig.class,
   ThreadPoolFactoryConfig.class
 })
-@EnableConfigurationProperties(JpaProperties.class)
+@EnableConfigurationProperties({JpaProperties.class, SchemaProperties.class})
 class StorageConfig {
+
+  /**
+   * The schema, migrated or checked before the entity manager factory is built (which depends on
+   * this bean): Hibernate only validates it.
+   */
+  @Bean
+  SchemaMigrations schemaMigrations(DataSource dataSource, SchemaProperties schema) {
+    SchemaMigrations migrations = new SchemaMigrations(dataSource);
+    if (schema.migrateOnStart()) {
+      migrations.migrate();
+    } else {
+      migrations.verify();
+    }
+    return migrations;
+  }
 
   @Bean
   JpaStorageSettings jpaStorageSettings() {
@@ -81,7 +96,8 @@ class StorageConfig {
       FhirContext fhirContext,
       JpaStorageSettings storageSettings,
       DataSource dataSource,
-      JpaProperties jpaProperties) {
+      JpaProperties jpaProperties,
+      SchemaMigrations schemaMigrations) {
     LocalContainerEntityManagerFactoryBean factory =
         HapiEntityManagerFactoryUtil.newEntityManagerFactory(
             beanFactory, fhirContext, storageSettings);
@@ -109,8 +125,9 @@ class StorageConfig {
   private static Map<String, String> hibernateDefaults() {
     return Map.of(
         "hibernate.archive.scanner", "org.hibernate.boot.archive.scan.internal.DisabledScanner",
-        // Creates the schema on an empty database and adds what a newer HAPI needs.
-        "hibernate.hbm2ddl.auto", "update",
+        // Migrations own the schema (SchemaMigrations); a mapped column without a script fails here.
+        "hibernate.hbm2ddl.auto", "validate",
+        "hibernate.hbm2ddl.schema_filter_provider", GatewayTablesOnly.class.getName(),
         "hibernate.jdbc.batch_size", "20",
         "hibernate.cache.use_query_cache", "false",
         "hibernate.cache.use_second_level_cache", "false",

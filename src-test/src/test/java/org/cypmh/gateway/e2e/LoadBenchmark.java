@@ -325,6 +325,7 @@ public final class LoadBenchmark {
             "GATEWAY_DB_URL=" + database.jdbcUrl(),
             "GATEWAY_DB_USER=" + database.user(),
             "GATEWAY_DB_PASSWORD=",
+            "GATEWAY_SCHEMA_MIGRATE_ON_START=true",
             "GATEWAY_AUDIT_KEYSTORE=" + root.resolve("audit.p12"),
             "GATEWAY_AUDIT_KEYSTORE_PASSWORD=load-benchmark",
             "gateway.audit.keys.generate=true");

@@ -105,6 +105,8 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
                 "GATEWAY_DB_URL=" + jdbcUrl,
                 "GATEWAY_DB_USER=" + user,
                 "GATEWAY_DB_PASSWORD=",
+                // An operator migrates a new database (README "Upgrading"); so do the tests.
+                "GATEWAY_SCHEMA_MIGRATE_ON_START=true",
                 "GATEWAY_AUDIT_KEYSTORE=" + root.resolve("audit.p12"),
                 "GATEWAY_AUDIT_KEYSTORE_PASSWORD=e2e-audit-keys",
                 "gateway.audit.keys.generate=true",

@@ -51,6 +51,9 @@ import org.springframework.test.context.ContextConfiguration;
                       DATABASE.user(),
                       "GATEWAY_DB_PASSWORD",
                       "",
+                      // An operator migrates a new database (README "Upgrading"); so do the tests.
+                      "GATEWAY_SCHEMA_MIGRATE_ON_START",
+                      "true",
                       "gateway.storage.data-dir",
                       "./target/e2e-data/" + DATABASE.name(),
                       // The production profile wants its own keystore; the test makes one.

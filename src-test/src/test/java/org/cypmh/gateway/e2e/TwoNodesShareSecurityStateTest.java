@@ -124,6 +124,7 @@ class TwoNodesShareSecurityStateTest {
             "--GATEWAY_DB_URL=" + database.jdbcUrl(),
             "--GATEWAY_DB_USER=" + database.user(),
             "--GATEWAY_DB_PASSWORD=",
+            "--GATEWAY_SCHEMA_MIGRATE_ON_START=true",
             "--server.port=0",
             "--gateway.storage.data-dir=" + root.resolve(node),
             // Shared by the nodes: audit keys, the PKI (CA, token signing keystore).
