@@ -1,9 +1,11 @@
 package org.cypmh.gateway.audit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.cypmh.gateway.jobs.SingletonJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -36,24 +38,49 @@ class AuditConfig {
 
   @Bean
   SmartLifecycle auditSchedule(
-      AuditSealer sealer, AuditRetention retention, AuditProperties properties) {
-    return new AuditSchedule(sealer, retention, properties);
+      AuditSealer sealer,
+      AuditRetention retention,
+      AuditProperties properties,
+      SingletonJobs jobs) {
+    return new AuditSchedule(sealer, retention, properties, jobs);
   }
 
-  /** Seals every interval, purges expired records hourly; a last seal on shutdown. */
+  /**
+   * Seals every interval, purges expired records hourly, each on one node at a time and one node
+   * per interval ({@link SingletonJobs}); a last seal on shutdown unless another node is sealing.
+   */
   static final class AuditSchedule implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditSchedule.class);
 
+    static final String SEALING = "audit-sealing";
+    static final String RETENTION = "audit-retention";
+    private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+
+    /**
+     * Sealing a backlog goes batch by batch, a second or so each; a node that dies while sealing
+     * holds sealing up for at most this long.
+     */
+    private static final Duration SEALING_AT_MOST = Duration.ofMinutes(5);
+
+    /** A purge deletes a few seals' records; generous, as the next purge is an hour away anyway. */
+    private static final Duration RETENTION_AT_MOST = Duration.ofMinutes(30);
+
     private final AuditSealer sealer;
     private final AuditRetention retention;
     private final AuditProperties properties;
+    private final SingletonJobs jobs;
     private ScheduledExecutorService executor;
 
-    AuditSchedule(AuditSealer sealer, AuditRetention retention, AuditProperties properties) {
+    AuditSchedule(
+        AuditSealer sealer,
+        AuditRetention retention,
+        AuditProperties properties,
+        SingletonJobs jobs) {
       this.sealer = sealer;
       this.retention = retention;
       this.properties = properties;
+      this.jobs = jobs;
     }
 
     @Override
@@ -65,11 +92,30 @@ class AuditConfig {
                 thread.setDaemon(true);
                 return thread;
               });
-      long interval = properties.sealInterval().toMillis();
+      Duration sealInterval = properties.sealInterval();
       executor.scheduleWithFixedDelay(
-          () -> safely("sealing", sealer::sealPending), interval, interval, TimeUnit.MILLISECONDS);
+          () ->
+              safely(
+                  "sealing",
+                  () ->
+                      jobs.runOnSchedule(
+                          SEALING, sealInterval, SEALING_AT_MOST, sealer::sealPending)),
+          sealInterval.toMillis(),
+          sealInterval.toMillis(),
+          TimeUnit.MILLISECONDS);
       executor.scheduleWithFixedDelay(
-          () -> safely("retention", retention::purgeExpired), 1, 60, TimeUnit.MINUTES);
+          () ->
+              safely(
+                  "retention",
+                  () ->
+                      jobs.runOnSchedule(
+                          RETENTION,
+                          RETENTION_INTERVAL,
+                          RETENTION_AT_MOST,
+                          retention::purgeExpired)),
+          1,
+          RETENTION_INTERVAL.toMinutes(),
+          TimeUnit.MINUTES);
     }
 
     @Override
@@ -80,7 +126,7 @@ class AuditConfig {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      safely("sealing", sealer::sealPending);
+      safely("sealing", () -> jobs.runNow(SEALING, SEALING_AT_MOST, sealer::sealPending));
       executor = null;
     }
 

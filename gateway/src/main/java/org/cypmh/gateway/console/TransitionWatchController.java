@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,12 @@ class TransitionWatchController {
 
   @PostMapping("/console/transitions/run")
   String run(RedirectAttributes redirect) {
-    redirect.addFlashAttribute("outcome", ParameterRows.values(transitions.transitionWatch()));
+    try {
+      redirect.addFlashAttribute("outcome", ParameterRows.values(transitions.transitionWatch()));
+    } catch (ResourceVersionConflictException runningElsewhere) {
+      // The watch never runs twice at once: another node is running it.
+      redirect.addFlashAttribute("refused", runningElsewhere.getMessage());
+    }
     return "redirect:/console/transitions";
   }
 

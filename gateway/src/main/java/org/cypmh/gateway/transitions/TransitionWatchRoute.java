@@ -9,7 +9,10 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Runs the transition watch on every node, every {@code routes.transitions.watch-interval}. */
+/**
+ * Runs the transition watch every {@code routes.transitions.watch-interval}, on one node per
+ * interval ({@link TransitionWatchLease}).
+ */
 @Component
 @ConditionalOnProperty(name = "routes.enabled", matchIfMissing = true)
 class TransitionWatchRoute extends RouteBuilder {
@@ -17,12 +20,12 @@ class TransitionWatchRoute extends RouteBuilder {
   static final String ROUTE_ID = "gateway-transition-watch";
   private static final Logger log = LoggerFactory.getLogger(TransitionWatchRoute.class);
 
-  private final TransitionWatch watch;
+  private final TransitionWatchLease watch;
   private final TransitionProperties settings;
   private final TransitionMetrics metrics;
 
   TransitionWatchRoute(
-      TransitionWatch watch, TransitionProperties settings, TransitionMetrics metrics) {
+      TransitionWatchLease watch, TransitionProperties settings, TransitionMetrics metrics) {
     this.watch = watch;
     this.settings = settings;
     this.metrics = metrics;
@@ -37,7 +40,9 @@ class TransitionWatchRoute extends RouteBuilder {
   public void configure() {
     from("scheduler:gateway-transition-watch?delay="
             + settings.watchInterval().toMillis()
-            + "&initialDelay=60000")
+            // A minute after start, or one interval if shorter (tests run it every few seconds).
+            + "&initialDelay="
+            + Math.min(60_000, settings.watchInterval().toMillis()))
         .routeId(ROUTE_ID)
         // Started once the application is ready: the watch reads the seeded directory.
         .autoStartup(false)
@@ -54,15 +59,19 @@ class TransitionWatchRoute extends RouteBuilder {
                         .getSimpleName()))
         .end()
         .process(
-            e -> {
-              TransitionWatch.Outcome outcome = watch.run();
-              metrics.ran(outcome);
-              log.info(
-                  "Transition watch: {} due, {} overdue, {} Task(s) created, {} flagged overdue",
-                  outcome.due(),
-                  outcome.overdue(),
-                  outcome.created(),
-                  outcome.flaggedOverdue());
-            });
+            e ->
+                watch
+                    .runOnSchedule()
+                    .ifPresent(
+                        outcome -> {
+                          metrics.ran(outcome);
+                          log.info(
+                              "Transition watch: {} due, {} overdue, {} Task(s) created, {}"
+                                  + " flagged overdue",
+                              outcome.due(),
+                              outcome.overdue(),
+                              outcome.created(),
+                              outcome.flaggedOverdue());
+                        }));
   }
 }
