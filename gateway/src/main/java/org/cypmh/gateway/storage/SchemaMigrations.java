@@ -1,9 +1,9 @@
 package org.cypmh.gateway.storage;
 
 import ca.uhn.fhir.jpa.migrate.DriverTypeEnum;
+import ca.uhn.fhir.jpa.migrate.HapiMigrationStorageSvc;
 import ca.uhn.fhir.jpa.migrate.HapiMigrator;
 import ca.uhn.fhir.jpa.migrate.MigrationTaskList;
-import ca.uhn.fhir.jpa.migrate.HapiMigrationStorageSvc;
 import ca.uhn.fhir.jpa.migrate.dao.HapiMigrationDao;
 import ca.uhn.fhir.jpa.migrate.tasks.HapiFhirJpaMigrationTasks;
 import ca.uhn.fhir.jpa.migrate.tasks.api.TaskFlagEnum;
@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The database schema of this release: HAPI's tables through HAPI's own migrator (as HAPI upgrades
  * between its releases, history in {@value #HAPI_HISTORY}), the gateway's {@code GW_*} tables
- * through Flyway ({@code db/gateway/<h2|postgresql>/V*.sql}, history in {@value
- * #GATEWAY_HISTORY}). Either migrates, or checks that the schema is exactly the one this release
- * knows and otherwise refuses with what to run.
+ * through Flyway ({@code db/gateway/<h2|postgresql>/V*.sql}, history in {@value #GATEWAY_HISTORY}).
+ * Either migrates, or checks that the schema is exactly the one this release knows and otherwise
+ * refuses with what to run.
  */
 public final class SchemaMigrations {
 
@@ -83,7 +83,8 @@ public final class SchemaMigrations {
                 + ")");
       }
       Set<MigrationVersion> unknown = new TreeSet<>(history.fetchSuccessfulMigrationVersions());
-      known.forEach(task -> unknown.remove(MigrationVersion.fromVersion(task.getMigrationVersion())));
+      known.forEach(
+          task -> unknown.remove(MigrationVersion.fromVersion(task.getMigrationVersion())));
       if (!unknown.isEmpty()) {
         problems.add("HAPI FHIR migrations from a newer release: " + unknown);
       }
@@ -110,11 +111,7 @@ public final class SchemaMigrations {
   }
 
   private void migrateHapi() {
-    HapiMigrator migrator =
-        new HapiMigrator(
-            HAPI_HISTORY,
-            dataSource,
-            driverType());
+    HapiMigrator migrator = new HapiMigrator(HAPI_HISTORY, dataSource, driverType());
     boolean createdByHibernate = hasTable("HFJ_RESOURCE") && !hasTable(HAPI_HISTORY);
     migrator.createMigrationTableIfRequired();
     MigrationTaskList tasks = hapiTasks();
@@ -147,7 +144,8 @@ public final class SchemaMigrations {
         .table(GATEWAY_HISTORY)
         .baselineOnMigrate(true)
         .baselineVersion(createdByHibernate ? "1" : "0")
-        .baselineDescription(createdByHibernate ? "tables of the release before migrations" : "empty")
+        .baselineDescription(
+            createdByHibernate ? "tables of the release before migrations" : "empty")
         .validateOnMigrate(true)
         .load();
   }

@@ -125,7 +125,8 @@ class StorageConfig {
   private static Map<String, String> hibernateDefaults() {
     return Map.of(
         "hibernate.archive.scanner", "org.hibernate.boot.archive.scan.internal.DisabledScanner",
-        // Migrations own the schema (SchemaMigrations); a mapped column without a script fails here.
+        // Migrations own the schema (SchemaMigrations); a mapped column without a script fails
+        // here.
         "hibernate.hbm2ddl.auto", "validate",
         "hibernate.hbm2ddl.schema_filter_provider", GatewayTablesOnly.class.getName(),
         "hibernate.jdbc.batch_size", "20",
