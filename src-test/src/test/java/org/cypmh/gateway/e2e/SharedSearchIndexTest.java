@@ -136,7 +136,8 @@ class SharedSearchIndexTest {
 
     assertThat(status.getParameter("state").getValue().primitiveValue()).isEqualTo("finished");
     assertThat(status.getParameter("types").getValue().primitiveValue()).isEqualTo("ResourceTable");
-    assertThat(Long.parseLong(status.getParameter("total").getValue().primitiveValue())).isEqualTo(resources);
+    assertThat(Long.parseLong(status.getParameter("total").getValue().primitiveValue()))
+        .isEqualTo(resources);
     assertThat(Long.parseLong(status.getParameter("indexed").getValue().primitiveValue()))
         .isEqualTo(resources);
     assertThat(status.getParameter("finished")).isNotNull();
