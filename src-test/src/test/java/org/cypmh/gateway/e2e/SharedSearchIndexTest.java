@@ -132,12 +132,13 @@ class SharedSearchIndexTest {
             .pollInterval(Duration.ofMillis(500))
             .until(
                 () -> parse(Parameters.class, b.get("/fhir/$search-reindex-status")),
-                p -> !"running".equals(p.getParameter("state").primitiveValue()));
+                p -> !"running".equals(p.getParameter("state").getValue().primitiveValue()));
 
-    assertThat(status.getParameter("state").primitiveValue()).isEqualTo("finished");
-    assertThat(status.getParameter("types").primitiveValue()).isEqualTo("ResourceTable");
-    assertThat(Long.parseLong(status.getParameter("total").primitiveValue())).isEqualTo(resources);
-    assertThat(Long.parseLong(status.getParameter("indexed").primitiveValue()))
+    assertThat(status.getParameter("state").getValue().primitiveValue()).isEqualTo("finished");
+    assertThat(status.getParameter("types").getValue().primitiveValue()).isEqualTo("ResourceTable");
+    assertThat(Long.parseLong(status.getParameter("total").getValue().primitiveValue()))
+        .isEqualTo(resources);
+    assertThat(Long.parseLong(status.getParameter("indexed").getValue().primitiveValue()))
         .isEqualTo(resources);
     assertThat(status.getParameter("finished")).isNotNull();
     // The other node did not run it: each node reports only its own runs.
