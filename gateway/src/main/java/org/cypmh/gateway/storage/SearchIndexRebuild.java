@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Rebuilds the text search index (Hibernate Search) from the database with its {@link MassIndexer}:
- * all indexed entity types, or one. It runs in the background, one run at a time on this node;
- * {@link #latest()} tells its progress. On the {@code cluster} profile the index is shared, so a
- * run on any node rebuilds it for all of them.
+ * all rebuildable indexed entity types, or one. It runs in the background, one run at a time on
+ * this node; {@link #latest()} tells its progress. On the {@code cluster} profile the index is
+ * shared, so a run on any node rebuilds it for all of them.
  */
 @Component
 public class SearchIndexRebuild {
@@ -34,10 +34,21 @@ public class SearchIndexRebuild {
     this.clock = clock;
   }
 
-  /** The indexed entity names (e.g. {@code ResourceTable}, {@code TermConcept}). */
+  /**
+   * The indexed entity names this operation may rebuild (e.g. {@code TermConcept}). Not HAPI's
+   * {@code ResourceTable}: the text its {@code _content} and {@code _text} search lives in
+   * transient fields HAPI fills only when it writes a resource, so a mass indexer would replace
+   * every resource's document with one that has no text.
+   */
   public List<String> types() {
-    return mapping().allIndexedEntities().stream().map(e -> e.jpaName()).sorted().toList();
+    return mapping().allIndexedEntities().stream()
+        .map(e -> e.jpaName())
+        .filter(name -> !RESOURCES.equals(name))
+        .sorted()
+        .toList();
   }
+
+  private static final String RESOURCES = "ResourceTable";
 
   /** Starts a rebuild of {@code type} (an indexed entity name), or of all types when null. */
   public synchronized SearchIndexRun start(String type) {
@@ -48,7 +59,7 @@ public class SearchIndexRebuild {
     SearchMapping mapping = mapping();
     SearchScope<?> scope;
     if (type == null) {
-      scope = mapping.scope(Object.class);
+      scope = mapping.scope(Object.class, types());
     } else if (types().contains(type)) {
       scope = mapping.scope(Object.class, type);
     } else {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * the node that started them: two gateway processes on one PostgreSQL database, under a steady load
  * of referrals to {@code camhs-crisis}.
  */
+@Tag("multi-node")
 class DeliveryScheduleAcrossNodesTest {
 
   private static final String CRISIS = "/camhs-crisis/fhir";

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * same answer as A (a node's own Lucene index would not hold it). The operator's {@code
  * $search-reindex} rebuilds the index and its status reaches {@code finished} with the exact count.
  */
+@Tag("multi-node")
 class SharedSearchIndexTest {
 
   private static EmptyPostgresDatabase database;
@@ -121,9 +123,9 @@ class SharedSearchIndexTest {
 
   @Test
   void reindexOfOneTypeFinishesWithTheExactCount() throws Exception {
-    long resources = count("select count(*) from HFJ_RESOURCE where RES_DELETED_AT is null");
+    long resources = count("select count(*) from TRM_CONCEPT");
     HttpResponse<String> started =
-        b.post("/fhir/$search-reindex", "application/fhir+json", parameters("ResourceTable"));
+        b.post("/fhir/$search-reindex", "application/fhir+json", parameters("TermConcept"));
     assertThat(started.statusCode()).isEqualTo(200);
 
     Parameters status =
@@ -135,7 +137,7 @@ class SharedSearchIndexTest {
                 p -> !"running".equals(p.getParameter("state").getValue().primitiveValue()));
 
     assertThat(status.getParameter("state").getValue().primitiveValue()).isEqualTo("finished");
-    assertThat(status.getParameter("types").getValue().primitiveValue()).isEqualTo("ResourceTable");
+    assertThat(status.getParameter("types").getValue().primitiveValue()).isEqualTo("TermConcept");
     assertThat(Long.parseLong(status.getParameter("total").getValue().primitiveValue()))
         .isEqualTo(resources);
     assertThat(Long.parseLong(status.getParameter("indexed").getValue().primitiveValue()))

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * it), and when the node holding its lease is killed (SIGKILL) the other runs it once the lease has
  * run out.
  */
+@Tag("multi-node")
 class SingletonJobsOnTwoNodesTest {
 
   private static final Duration INTERVAL = Duration.ofSeconds(3);
