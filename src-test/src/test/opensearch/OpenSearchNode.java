@@ -3,6 +3,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.opensearch.analysis.common.CommonAnalysisPlugin;
+import org.opensearch.index.reindex.ReindexPlugin;
 import org.opensearch.common.logging.LogConfigurator;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.node.InternalSettingsPreparer;
@@ -12,7 +13,8 @@ import org.opensearch.transport.Netty4Plugin;
 /**
  * A single OpenSearch node for the cluster tests, run with its own class path (OpenSearch's Lucene
  * and Jackson differ from the gateway's): {@code java -cp 'lib/*' OpenSearchNode.java <home>
- * <httpPort>}. The HTTP transport (netty4) and the common analysis components are plugins, loaded from
+ * <httpPort>}. The HTTP transport (netty4), the common analysis components and reindex (delete by
+ * query) are plugins, loaded from
  * the class path as the distribution would load them from its modules folder. It runs until the process is killed.
  */
 public class OpenSearchNode {
@@ -52,7 +54,10 @@ public class OpenSearchNode {
   /** Node's constructor taking class-path plugins is protected (OpenSearch's MockNode uses it). */
   static final class PluginNode extends Node {
     PluginNode(org.opensearch.env.Environment environment) {
-      super(environment, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class), true);
+      super(
+          environment,
+          List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, ReindexPlugin.class),
+          true);
     }
   }
 }

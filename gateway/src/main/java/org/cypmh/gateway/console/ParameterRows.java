@@ -25,15 +25,25 @@ final class ParameterRows {
         .toList();
   }
 
-  /** The parts with a value, by name; a repeated part's values joined with ", ". */
+  /**
+   * The parts with a value, by name; a repeated part's values joined with ", "; a part's own parts
+   * as {@code part.name}.
+   */
   static Map<String, String> flat(ParametersParameterComponent parameter) {
     Map<String, String> row = new LinkedHashMap<>();
+    flatten(parameter, "", row);
+    return row;
+  }
+
+  private static void flatten(
+      ParametersParameterComponent parameter, String prefix, Map<String, String> row) {
     for (ParametersParameterComponent part : parameter.getPart()) {
       if (part.hasValue()) {
-        row.merge(part.getName(), text(part.getValue()), (a, b) -> a + ", " + b);
+        row.merge(prefix + part.getName(), text(part.getValue()), (a, b) -> a + ", " + b);
+      } else if (part.hasPart()) {
+        flatten(part, prefix + part.getName() + ".", row);
       }
     }
-    return row;
   }
 
   /** The top-level parameters with a value, by name. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.cypmh.routes.api.RoutesProperties;
 import org.cypmh.routes.api.RoutingConsole;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
@@ -45,10 +46,12 @@ class RouteTestCases {
   private static final String SCHOOL_URN = "https://fhir.hl7.org.uk/Id/urn-school-number";
 
   private final RoutingConsole routing;
+  private final RoutesProperties routes;
   private final Clock clock;
 
-  RouteTestCases(RoutingConsole routing, Clock clock) {
+  RouteTestCases(RoutingConsole routing, RoutesProperties routes, Clock clock) {
     this.routing = routing;
+    this.routes = routes;
     this.clock = clock;
   }
 
@@ -58,6 +61,12 @@ class RouteTestCases {
     public boolean passed() {
       return problem == null;
     }
+  }
+
+  private String importFolder() {
+    return routes.folder() == null
+        ? "classpath:routes/demo"
+        : routes.folder().toAbsolutePath().toUri().toString();
   }
 
   /** Runs every case beside the given route files (their locations as {@code $route-files}). */
@@ -172,9 +181,15 @@ class RouteTestCases {
         .setIdentifier(new Identifier().setSystem(system).setValue(value));
   }
 
-  private static List<Resource> caseFiles(List<String> routeFileLocations) {
+  private List<Resource> caseFiles(List<String> routeFileLocations) {
     Set<String> folders = new LinkedHashSet<>();
     for (String location : routeFileLocations) {
+      if (!location.contains("/")) {
+        // A file kept in the database: its test cases stay in the folder it was imported from,
+        // under version control with the rest of the deployment.
+        folders.add(importFolder());
+        continue;
+      }
       String folder = location.substring(0, Math.max(0, location.lastIndexOf('/')));
       folders.add(folder.startsWith("classpath:") ? folder : Path.of(folder).toUri().toString());
     }

@@ -37,14 +37,14 @@ class RoutesController {
 
   @GetMapping("/console/routes")
   String routes(Model model) {
-    model.addAttribute("files", ParameterRows.named(routing.routeFiles(), "file"));
+    addFiles(model);
     model.addAttribute("referral", "");
     return "console/routes";
   }
 
   @PostMapping("/console/routes/preview")
   String preview(@RequestParam("referral") String referral, Model model) {
-    model.addAttribute("files", ParameterRows.named(routing.routeFiles(), "file"));
+    addFiles(model);
     model.addAttribute("referral", referral);
     try {
       Bundle bundle = fhirContext.newJsonParser().parseResource(Bundle.class, referral);
@@ -62,14 +62,22 @@ class RoutesController {
   /** Runs the route test cases beside the loaded route files. */
   @PostMapping("/console/routes/tests")
   String tests(Model model) {
-    List<Map<String, String>> files = ParameterRows.named(routing.routeFiles(), "file");
-    model.addAttribute("files", files);
+    List<Map<String, String>> files = addFiles(model);
     model.addAttribute("referral", "");
     List<RouteTestCases.Outcome> outcomes =
         testCases.run(files.stream().map(f -> f.get("location")).toList());
     model.addAttribute("outcomes", outcomes);
     model.addAttribute("passed", outcomes.stream().filter(RouteTestCases.Outcome::passed).count());
     return "console/routes";
+  }
+
+  /** The route files' load states and where they come from ({@code folder} or {@code database}). */
+  private List<Map<String, String>> addFiles(Model model) {
+    Parameters routeFiles = routing.routeFiles();
+    List<Map<String, String>> files = ParameterRows.named(routeFiles, "file");
+    model.addAttribute("files", files);
+    model.addAttribute("source", ParameterRows.values(routeFiles).get("source"));
+    return files;
   }
 
   private List<Map<String, Object>> destinations(Parameters preview) {

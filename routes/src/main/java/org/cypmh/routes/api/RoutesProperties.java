@@ -86,7 +86,24 @@ public record RoutesProperties(
       @DecimalMin("1") @Max(100) float breakerFailureRate,
       @NotNull Duration breakerOpenFor,
       @NotNull Duration maxRetryAfter,
-      @NotNull Duration shutdownTimeout) {}
+      @NotNull Duration shutdownTimeout) {
+
+    public Delivery {
+      if (lease != null
+          && connectTimeout != null
+          && responseTimeout != null
+          && lease.compareTo(connectTimeout.plus(responseTimeout)) <= 0) {
+        // A call still under way when its lease runs out is sent again by another node: the
+        // partner gets it twice (under one idempotency key, but twice).
+        throw new IllegalArgumentException(
+            "routes.delivery.lease ("
+                + lease
+                + ") must be longer than routes.delivery.connect-timeout plus response-timeout ("
+                + connectTimeout.plus(responseTimeout)
+                + "): an attempt must end before another node may take the delivery over");
+      }
+    }
+  }
 
   /**
    * @param keyStore PKCS12 file with the gateway's client key and certificate chain

@@ -6,10 +6,13 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -564,12 +567,48 @@ public class Deliveries implements DeliveryRecords {
       try {
         transaction.executeWithoutResult(change);
         return;
-      } catch (ResourceVersionConflictException | ConcurrencyFailureException e) {
-        if (attempt == 5) {
+      } catch (RuntimeException e) {
+        if (attempt == 5 || !lostARace(e)) {
           throw e;
         }
       }
     }
+  }
+
+  /**
+   * Whether the change lost a race for a resource version. HAPI says so itself when it finds out at
+   * commit; on PostgreSQL a losing write can also surface earlier, at a flush inside an
+   * interceptor, as the unique index on resource versions ({@code IDX_RESVER_ID_VER}) aborting the
+   * transaction, wrapped in whatever ran the next statement.
+   */
+  static boolean lostARace(Throwable e) {
+    // Causes and, for SQL errors, the driver's chained "next" exceptions.
+    Deque<Throwable> toSee = new ArrayDeque<>(List.of(e));
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    while (!toSee.isEmpty()) {
+      Throwable cause = toSee.pop();
+      if (!seen.add(cause)) {
+        continue;
+      }
+      if (cause instanceof ResourceVersionConflictException
+          || cause instanceof ConcurrencyFailureException) {
+        return true;
+      }
+      if (cause instanceof SQLException sql) {
+        if ("23505".equals(sql.getSQLState())
+            && String.valueOf(sql.getMessage()).toLowerCase().contains("idx_resver_id_ver")) {
+          return true;
+        }
+        if (sql.getNextException() != null) {
+          toSee.push(sql.getNextException());
+        }
+      }
+      if (cause.getCause() != null) {
+        toSee.push(cause.getCause());
+      }
+    }
+    return false;
   }
 
   private static String hostName() {

@@ -60,7 +60,8 @@ import org.springframework.stereotype.Component;
  *   <li>{@code GET $deliveries?referral=ServiceRequest/1}: each delivery of a referral, with its
  *       attempts;
  *   <li>{@code GET $dead-letters[?service=]} and {@code POST $replay?delivery=|service=};
- *   <li>{@code GET $route-files}: the last load outcome of every route file;
+ *   <li>{@code GET $route-files}: the last load outcome of every route file, where route files come
+ *       from ({@code source}) and, for those kept in the database, the version loaded;
  * </ul>
  */
 @Component
@@ -240,7 +241,13 @@ public class RoutingOperations implements OperationProvider, RoutingConsole {
         file.addPart().setName("problem").setValue(new StringType(status.problem()));
       }
       file.addPart().setName("at").setValue(new DateTimeType(Date.from(status.at())));
+      if (status.stored() != null) {
+        // The database version this node loaded (or refused): the same on every node once each
+        // has polled.
+        RouteFileOperations.describe(file.addPart().setName("stored"), status.stored(), false);
+      }
     }
+    result.addParameter("source", new CodeType(routeFiles.source().name().toLowerCase()));
     return result;
   }
 

@@ -1,5 +1,8 @@
 package org.cypmh.routes.routing;
 
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -32,8 +38,10 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
- * The route files: loaded at start (the configured folder, or the packaged demo routes), watched in
- * the folder, and swapped in one file at a time. A file is checked before it replaces anything
+ * The route files: loaded at start and swapped in one file at a time. They come from the configured
+ * folder (or the packaged demo routes), watched on this node, or, with {@code
+ * routes.files.source=database}, from the versions in the database ({@link RouteFileStore}), which
+ * every node polls so all run the same routes. A file is checked before it replaces anything
  * ({@link RouteRules}); if it is invalid, or Camel cannot build it, the routes it would have
  * replaced keep running and the problem is reported with file and line.
  */
@@ -43,15 +51,27 @@ public class RouteFiles implements CamelContextConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RouteFiles.class);
   static final String DEMO_ROUTES = "classpath:routes/demo/*.yaml";
 
+  private static final Pattern FILE_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,94}\\.yaml");
+
   private final RoutesProperties properties;
+  private final RouteFilesProperties files;
+  private final RouteFileStore store;
   private final Clock clock;
+
+  /** With the database as source: the version of each file this node last loaded (or tried). */
+  private final Map<String, RouteFileVersion> loadedVersions = new LinkedHashMap<>();
+
   private final Map<String, String> goodText = new LinkedHashMap<>();
   private final Map<String, Set<String>> routeIdsByFile = new LinkedHashMap<>();
   private final Map<String, RouteFileStatus> statusByFile = new LinkedHashMap<>();
   private CamelContext camel;
 
-  RouteFiles(RoutesProperties properties, Clock clock) {
+  RouteFiles(
+      RoutesProperties properties, RouteFilesProperties files, RouteFileStore store, Clock clock) {
     this.properties = properties;
+    this.files = files;
+    this.store = store;
     this.clock = clock;
   }
 
@@ -59,23 +79,37 @@ public class RouteFiles implements CamelContextConfiguration {
   public void beforeApplicationStart(CamelContext camelContext) {
     this.camel = camelContext;
     camelContext.setSourceLocationEnabled(true);
-    Map<String, String> files = initialFiles();
-    if (files.isEmpty()) {
+    if (fromDatabase()) {
+      importFolderOnce();
+      synchronized (this) {
+        Map<String, Integer> latest = store.latestVersions();
+        latest.forEach((name, version) -> loadAtStart(store.version(name, version).orElseThrow()));
+      }
+      if (loadedVersions.values().stream().allMatch(RouteFileVersion::deleted)) {
+        throw new IllegalStateException(
+            "No route files in the database: the gateway cannot route referrals");
+      }
+      return;
+    }
+    Map<String, String> initial = initialFiles();
+    if (initial.isEmpty()) {
       throw new IllegalStateException(
           "No route files found in " + describeSource() + ": the gateway cannot route referrals");
     }
-    files.forEach(
-        (location, text) -> {
-          RouteFileStatus status = apply(location, text);
-          if (!status.accepted()) {
-            // At start there is nothing older to fall back on: refuse to run with partial routing.
-            throw new IllegalStateException("Route file rejected: " + status.problem());
-          }
-        });
+    initial.forEach(this::applyAtStart);
   }
 
   @Override
   public void afterApplicationStart(CamelContext camelContext) {
+    if (fromDatabase()) {
+      ScheduledExecutorService poller =
+          camelContext
+              .getExecutorServiceManager()
+              .newSingleThreadScheduledExecutor(this, "gateway-route-files");
+      long every = files.pollInterval().toMillis();
+      poller.scheduleWithFixedDelay(this::pollStore, every, every, TimeUnit.MILLISECONDS);
+      return;
+    }
     if (properties.folder() == null) {
       return;
     }
@@ -95,6 +129,90 @@ public class RouteFiles implements CamelContextConfiguration {
     return List.copyOf(statusByFile.values());
   }
 
+  /** Where this node's route files come from. */
+  public RouteFilesProperties.Source source() {
+    return files.source();
+  }
+
+  /**
+   * Saves a new version of a route file in the database, after this node has loaded it: a file that
+   * does not parse, breaks a rule or that Camel cannot build is refused (422, {@code file:line:
+   * problem}) and nothing is saved. The other nodes load the version at their next poll.
+   *
+   * @param basedOn the version the change was made from (0: a new file); null: whatever is latest
+   */
+  public synchronized RouteFileVersion save(
+      String fileName, String text, String changedBy, String note, Integer basedOn) {
+    requireDatabase();
+    checkName(fileName);
+    if (text == null || text.isBlank()) {
+      throw new UnprocessableEntityException(
+          fileName + ": empty route file; to remove a file's routes, delete the file");
+    }
+    String previous = goodText.get(fileName);
+    RouteFileStatus status = apply(fileName, text);
+    if (!status.accepted()) {
+      throw new UnprocessableEntityException(status.problem());
+    }
+    RouteFileVersion saved;
+    try {
+      saved = store.save(fileName, text, changedBy, note, basedOn);
+    } catch (RuntimeException e) {
+      // Not saved: this node goes back to what every other node still runs.
+      if (previous == null) {
+        remove(fileName);
+      } else {
+        apply(fileName, previous);
+      }
+      throw e;
+    }
+    loaded(saved);
+    return saved;
+  }
+
+  /** Deletes a route file from the database: its routes stop on every node. */
+  public synchronized RouteFileVersion delete(
+      String fileName, String changedBy, String note, Integer basedOn) {
+    requireDatabase();
+    checkName(fileName);
+    boolean othersRemain =
+        loadedVersions.values().stream()
+            .anyMatch(v -> !v.deleted() && !v.fileName().equals(fileName));
+    if (!othersRemain) {
+      throw new UnprocessableEntityException(
+          fileName + " is the only route file: the gateway cannot route referrals without one");
+    }
+    RouteFileVersion deleted = store.save(fileName, null, changedBy, note, basedOn);
+    remove(fileName);
+    loaded(deleted);
+    return deleted;
+  }
+
+  /** A file's versions in the database, newest first (empty if it was never stored). */
+  public List<RouteFileVersion> history(String fileName) {
+    requireDatabase();
+    return store.history(fileName);
+  }
+
+  /** Loads the versions other nodes saved since the last poll. */
+  synchronized void pollStore() {
+    try {
+      store
+          .latestVersions()
+          .forEach(
+              (name, version) -> {
+                RouteFileVersion current = loadedVersions.get(name);
+                if (current == null || current.version() != version) {
+                  loadStored(store.version(name, version).orElseThrow());
+                }
+              });
+    } catch (RuntimeException e) {
+      // The database is unreachable, or answered oddly: the routes stay as they are until the next
+      // poll. By class only: a database message can quote a row.
+      log.warn("Route files poll failed: {}", e.getClass().getSimpleName());
+    }
+  }
+
   /** Reloads one file of the route folder (also called by the folder watcher). */
   public RouteFileStatus reload(Path file) {
     String location = file.toAbsolutePath().normalize().toString();
@@ -112,6 +230,79 @@ public class RouteFiles implements CamelContextConfiguration {
       }
     }
     return apply(location, text);
+  }
+
+  private void applyAtStart(String location, String text) {
+    RouteFileStatus status = apply(location, text);
+    if (!status.accepted()) {
+      // At start there is nothing older to fall back on: refuse to run with partial routing.
+      throw new IllegalStateException("Route file rejected: " + status.problem());
+    }
+  }
+
+  private void loadAtStart(RouteFileVersion version) {
+    if (!version.deleted()) {
+      applyAtStart(version.fileName(), version.content());
+    }
+    loaded(version);
+  }
+
+  private void loadStored(RouteFileVersion version) {
+    if (version.deleted()) {
+      remove(version.fileName());
+    } else {
+      apply(version.fileName(), version.content());
+    }
+    loaded(version);
+  }
+
+  /** Notes the version this node now runs (or tried to: a refused one is not tried again). */
+  private void loaded(RouteFileVersion version) {
+    loadedVersions.put(version.fileName(), version);
+    RouteFileStatus status = statusByFile.get(version.fileName());
+    if (status != null) {
+      statusByFile.put(version.fileName(), status.storedAs(version));
+    }
+  }
+
+  /**
+   * The first start on an empty table: the folder's files (or the packaged demo routes) become
+   * version 1, by file name.
+   */
+  private void importFolderOnce() {
+    Map<String, String> byName = new LinkedHashMap<>();
+    initialFiles().forEach((location, text) -> byName.put(fileNameOf(location), text));
+    if (byName.isEmpty()) {
+      throw new IllegalStateException(
+          "No route files found in " + describeSource() + " to import into the database");
+    }
+    store.importIfEmpty(byName, "gateway", "imported from " + describeSource());
+  }
+
+  private static String fileNameOf(String location) {
+    return location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf('\\')) + 1);
+  }
+
+  private boolean fromDatabase() {
+    return files.source() == RouteFilesProperties.Source.DATABASE;
+  }
+
+  private void requireDatabase() {
+    if (!fromDatabase()) {
+      throw new ResourceVersionConflictException(
+          "Route files come from "
+              + describeSource()
+              + " on this gateway; set routes.files.source=database to change them here");
+    }
+  }
+
+  private static void checkName(String fileName) {
+    if (fileName == null || !FILE_NAME.matcher(fileName).matches()) {
+      throw new InvalidRequestException(
+          "A route file name is letters, digits, '.', '_' or '-', ending .yaml, at most 100"
+              + " characters: "
+              + (fileName == null ? "none given" : "'" + fileName + "'"));
+    }
   }
 
   synchronized RouteFileStatus apply(String location, String text) {

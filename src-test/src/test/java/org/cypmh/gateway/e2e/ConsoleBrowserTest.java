@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.cypmh.routes.api.RoutesProperties;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
@@ -183,10 +180,16 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
 
   @Test
   @Order(7)
-  void aRefusedRouteFileShowsItsFileAndLine() throws IOException {
-    Path file = routes.folder().resolve("bypass.yaml");
-    Files.writeString(
-        file,
+  void anOperatorWritesARouteFileForEveryNodeAndABrokenOneShowsItsFileAndLine() {
+    browser.get(console("/console/routes"));
+    browser.findElement(By.id("new-route-file")).sendKeys("bypass.yaml");
+    browser.findElement(By.xpath("//button[text()='Write it']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.id("route-file-content")));
+
+    // A route that sends around the deliver block: refused with its line, nothing saved.
+    fillIn(
+        "route-file-content",
         """
         - route:
             id: straight-to-partner
@@ -196,23 +199,59 @@ class ConsoleBrowserTest extends RoutingBehaviourSupport {
                 - to:
                     uri: https://partner.example.org/fhir
         """);
-    try {
-      String expected =
-          file.toAbsolutePath().normalize()
-              + ":6: route straight-to-partner sends to https:, which bypasses consent and"
-              + " audit; deliver with gateway:deliver";
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () -> {
-                browser.get(console("/console/routes"));
-                return browser.findElements(By.cssSelector("td.route-problem")).stream()
-                    .anyMatch(cell -> cell.getText().equals(expected));
-              });
-      HeadlessChromium.screenshot(browser, "06-refused-route-file");
-    } finally {
-      Files.delete(file);
-    }
+    browser.findElement(By.xpath("//button[text()='Save for every node']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.presenceOfElementLocated(By.id("route-file-problem")));
+    assertThat(text("route-file-problem"))
+        .isEqualTo(
+            "bypass.yaml:6: route straight-to-partner sends to https:, which bypasses consent and"
+                + " audit; deliver with gateway:deliver");
+    assertThat(browser.findElement(By.cssSelector("#route-file-versions tbody")).getText())
+        .isEqualTo("A new file: not saved yet");
+    HeadlessChromium.screenshot(browser, "06-refused-route-file");
+
+    // The same file through the deliver block: saved as version 1, in the operator's name.
+    fillIn(
+        "route-file-content",
+        """
+        - route:
+            id: schools-neurodevelopmental
+            from:
+              uri: gateway:referral
+              steps:
+                - filter:
+                    simple: "${body.pathway} == 'neurodevelopmental' && ${body.referrerKind} == 'school'"
+                    steps:
+                      - to:
+                          uri: gateway:deliver
+                          parameters:
+                            service: camhs-spa
+        """);
+    String schools = browser.findElement(By.id("route-file-content")).getAttribute("value");
+    fillIn("route-file-note", "Neurodevelopmental referrals from schools");
+    browser.findElement(By.xpath("//button[text()='Save for every node']")).click();
+    HeadlessChromium.waitFor(
+        browser, ExpectedConditions.urlContains("/console/routes/file?name=bypass.yaml&saved"));
+    List<WebElement> latest =
+        browser.findElements(By.cssSelector("#route-file-versions tbody tr:first-child td"));
+    assertThat(latest.get(0).getText()).isEqualTo("1");
+    assertThat(latest.get(1).getText()).isEqualTo(ConsoleSignIn.OPERATOR);
+    assertThat(latest.get(3).getText()).isEqualTo("Neurodevelopmental referrals from schools");
+    // The editor now shows the saved version's text, as stored.
+    assertThat(browser.findElement(By.id("route-file-content")).getAttribute("value"))
+        .isEqualTo(schools);
+    HeadlessChromium.screenshot(browser, "06b-saved-route-file");
+
+    browser.findElement(By.xpath("//button[starts-with(text(), 'Delete this file')]")).click();
+    HeadlessChromium.waitFor(browser, ExpectedConditions.urlContains("/console/routes?deleted="));
+    assertThat(browser.findElement(By.cssSelector("main p.message")).getText())
+        .isEqualTo("Deleted bypass.yaml: its routes stop on every node");
+  }
+
+  /** Replaces a field's text as pasting would (typing YAML would re-indent nothing, but slowly). */
+  private void fillIn(String id, String text) {
+    ((JavascriptExecutor) browser)
+        .executeScript("arguments[0].value = arguments[1];", browser.findElement(By.id(id)), text);
   }
 
   @Test

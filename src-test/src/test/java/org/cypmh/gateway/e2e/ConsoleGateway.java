@@ -26,5 +26,10 @@ import org.springframework.test.context.TestPropertySource;
 @AutoConfigureMockMvc
 @ContextConfiguration(initializers = {PartnerNetwork.class, ConsoleSignIn.class})
 @TestPropertySource(
-    properties = {"gateway.security.mode=trusted-header", "gateway.security.mtls.enabled=false"})
+    properties = {
+      "gateway.security.mode=trusted-header",
+      "gateway.security.mtls.enabled=false",
+      // The operator edits route files in the console, kept in the database for every node.
+      "routes.files.source=database"
+    })
 @interface ConsoleGateway {}

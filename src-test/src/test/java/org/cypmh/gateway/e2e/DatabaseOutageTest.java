@@ -283,7 +283,10 @@ class DatabaseOutageTest {
         // Work interrupted by the outage is picked up again soon after it.
         "routes.outbox.lease=5s",
         "routes.outbox.retry-delay=2s",
-        "routes.delivery.lease=5s",
+        // The lease outlasts one call (connect + response timeout), as the gateway requires.
+        "routes.delivery.connect-timeout=1s",
+        "routes.delivery.response-timeout=8s",
+        "routes.delivery.lease=10s",
         "routes.delivery.poll-interval=500ms",
         "routes.delivery.redelivery-delay=300ms",
         "routes.delivery.max-redelivery-delay=1s",

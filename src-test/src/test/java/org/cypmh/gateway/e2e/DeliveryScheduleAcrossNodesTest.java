@@ -257,7 +257,10 @@ class DeliveryScheduleAcrossNodesTest {
         root,
         // A dead node's claims run out quickly, so the other takes its work over.
         "routes.outbox.lease=5s",
-        "routes.delivery.lease=3s",
+        // The lease outlasts one call (connect + response timeout), as the gateway requires.
+        "routes.delivery.connect-timeout=1s",
+        "routes.delivery.response-timeout=8s",
+        "routes.delivery.lease=10s",
         "routes.delivery.poll-interval=300ms",
         "routes.delivery.redelivery-delay=500ms",
         "routes.delivery.max-redelivery-delay=2s",

@@ -32,7 +32,10 @@ class DeliverySurvivesRestartTest {
             "routes.delivery.max-redeliveries=50",
             "routes.delivery.redelivery-delay=300ms",
             "routes.delivery.max-redelivery-delay=300ms",
-            "routes.delivery.lease=3s",
+            // The lease outlasts one call (connect + response timeout), as the gateway requires.
+            "routes.delivery.connect-timeout=1s",
+            "routes.delivery.response-timeout=8s",
+            "routes.delivery.lease=10s",
             "routes.delivery.breaker-failure-rate=100");
     RoutingReferrals referral = RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT);
     var partner = PartnerNetwork.PARTNERS.server();

@@ -32,6 +32,10 @@ import org.springframework.test.context.TestPropertySource;
       "gateway.security.mode=enforced",
       "gateway.security.demo=true",
       "gateway.security.mtls.port=0",
+      // Route files kept in the database, changed by the operator over the API
+      // (RouteFilesInDatabaseTest); a short poll so another node's change shows quickly.
+      "routes.files.source=database",
+      "routes.files.poll-interval=1s",
       // The demo CAMHS trust (RZZ in the demo directory): receives referrals, owns their Tasks,
       // runs the crisis team (break-glass), records consent and subscribes to its Tasks.
       "gateway.security.partners.camhs.ods-code=RZZ",

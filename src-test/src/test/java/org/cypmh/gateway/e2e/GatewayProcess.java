@@ -151,7 +151,8 @@ final class GatewayProcess implements AutoCloseable {
     await()
         .atMost(Duration.ofMinutes(5))
         .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+        // Only "not listening yet" is waited out; a process that exited fails at once.
+        .ignoreExceptionsInstanceOf(IOException.class)
         .until(
             () -> {
               if (!process.isAlive()) {

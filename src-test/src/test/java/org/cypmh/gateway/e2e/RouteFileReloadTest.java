@@ -13,6 +13,7 @@ import org.cypmh.routes.api.RoutesProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
+import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -153,6 +154,19 @@ class RouteFileReloadTest {
                         + referral.identifier())
                 .body())
         .contains("\"total\":0");
+  }
+
+  @Test
+  void routeFilesFromAFolderAreNotChangedThroughTheApi() {
+    Parameters upload = new Parameters();
+    upload.addParameter("name", new StringType("referral-pathways.yaml"));
+    upload.addParameter("content", new StringType("- route:\n    id: x\n"));
+
+    var response = gateway.post("/fhir/$route-file-upload", upload);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+    assertThat(response.body()).contains("set routes.files.source=database to change them here");
+    assertThat(fileStatus("referral-pathways.yaml")).containsEntry("state", "accepted");
   }
 
   private Parameters preview(RoutingReferrals referral) {

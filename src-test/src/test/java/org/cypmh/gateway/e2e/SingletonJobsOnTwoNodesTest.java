@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,14 +18,18 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two gateway nodes (separate processes, PostgreSQL) with the transition watch every few seconds:
- * the watch runs on one node per interval (never two runs within one interval, whichever node runs
- * it), and when the node holding its lease is killed (SIGKILL) the other runs it once the lease has
- * run out.
+ * Two gateway nodes (separate processes, PostgreSQL) sharing their configuration and jobs: a route
+ * file saved on one node runs on the other at its next poll (route files in the database); and with
+ * the transition watch every few seconds, the watch runs on one node per interval (never two runs
+ * within one interval, whichever node runs it), and when the node holding its lease is killed
+ * (SIGKILL) the other runs it once the lease has run out.
  */
 @Tag("multi-node")
 class SingletonJobsOnTwoNodesTest {
@@ -42,13 +47,18 @@ class SingletonJobsOnTwoNodesTest {
             database.jdbcUrl(),
             database.user(),
             root,
-            "routes.transitions.watch-interval=" + INTERVAL.toSeconds() + "s");
+            "routes.transitions.watch-interval=" + INTERVAL.toSeconds() + "s",
+            "routes.files.source=database",
+            "routes.files.poll-interval=1s");
     Path aLog = root.resolve("a.log");
     Path bLog = root.resolve("b.log");
     // The first node creates the schema; the second joins it.
     GatewayProcess a = GatewayProcess.start(root.resolve("a"), aLog, settings);
     GatewayProcess b = GatewayProcess.start(root.resolve("b"), bLog, settings);
     try {
+      aRouteFileSavedOnOneNodeRunsOnTheOther(
+          new GatewayClient(a.port()), new GatewayClient(b.port()));
+
       await().atMost(Duration.ofMinutes(1)).until(() -> runs(aLog).size() + runs(bLog).size() >= 5);
       List<Instant> all = new ArrayList<>(runs(aLog));
       all.addAll(runs(bLog));
@@ -85,6 +95,50 @@ class SingletonJobsOnTwoNodesTest {
       b.close();
       a.close();
     }
+  }
+
+  private static void aRouteFileSavedOnOneNodeRunsOnTheOther(GatewayClient a, GatewayClient b) {
+    RoutingReferrals referral =
+        RoutingReferrals.referral().pathway("neurodevelopmental").fromSchool("999002");
+    assertThat(destinations(b, referral)).isEmpty();
+    Parameters upload = new Parameters();
+    upload.addParameter("name", new StringType("schools.yaml"));
+    upload.addParameter(
+        "content",
+        new StringType(
+            """
+            - route:
+                id: schools-neurodevelopmental
+                from:
+                  uri: gateway:referral
+                  steps:
+                    - filter:
+                        simple: "${body.pathway} == 'neurodevelopmental'"
+                        steps:
+                          - to: gateway:deliver?service=camhs-spa
+            """));
+    upload.addParameter("basedOn", new IntegerType(0));
+    HttpResponse<String> saved = a.post("/fhir/$route-file-upload", upload);
+    assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> destinations(b, referral).size() == 1);
+    assertThat(destinations(b, referral)).containsExactly("camhs-spa");
+    assertThat(b.get("/fhir/$route-files").body()).contains("\"schools-neurodevelopmental\"");
+  }
+
+  private static List<String> destinations(GatewayClient node, RoutingReferrals referral) {
+    HttpResponse<String> preview = node.post("/fhir/$route-preview", referral.transaction());
+    assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+    return GatewayClient.FHIR
+        .newJsonParser()
+        .parseResource(Parameters.class, preview.body())
+        .getParameter()
+        .stream()
+        .filter(p -> p.getName().equals("destination"))
+        .flatMap(p -> p.getPart().stream())
+        .filter(part -> part.getName().equals("serviceId"))
+        .map(part -> part.getValue().primitiveValue())
+        .toList();
   }
 
   /** When each run of the watch on one node ended, from its log. */

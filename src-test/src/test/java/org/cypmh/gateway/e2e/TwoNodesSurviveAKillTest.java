@@ -140,7 +140,10 @@ class TwoNodesSurviveAKillTest {
         root,
         // A dead node's claims run out quickly, so the other takes its work over.
         "routes.outbox.lease=5s",
-        "routes.delivery.lease=5s",
+        // The lease outlasts one call (connect + response timeout), as the gateway requires.
+        "routes.delivery.connect-timeout=1s",
+        "routes.delivery.response-timeout=8s",
+        "routes.delivery.lease=10s",
         "routes.delivery.poll-interval=500ms",
         "routes.delivery.redelivery-delay=300ms",
         "routes.delivery.max-redelivery-delay=1s",
