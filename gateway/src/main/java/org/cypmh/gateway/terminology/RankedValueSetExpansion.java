@@ -1,8 +1,7 @@
 package org.cypmh.gateway.terminology;
 
-import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.context.support.ValueSetExpansionOptions;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.rest.annotation.IdParam;
@@ -75,9 +74,11 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
   private static final int DEFAULT_COUNT = 50;
 
   private final SnomedEdition edition;
+  private final JpaStorageSettings storageSettings;
 
-  RankedValueSetExpansion(SnomedEdition edition) {
+  RankedValueSetExpansion(SnomedEdition edition, JpaStorageSettings storageSettings) {
     this.edition = edition;
+    this.storageSettings = storageSettings;
   }
 
   @Override
@@ -408,24 +409,25 @@ class RankedValueSetExpansion extends ValueSetOperationProvider {
     return result;
   }
 
-  /** Another system's ValueSet (small): HAPI's full expansion, filtered and ranked here. */
+  /**
+   * Another system's ValueSet (small): HAPI's full expansion, filtered and ranked here. The
+   * expansion is the one HAPI's own {@code $expand} makes (its ValueSet DAO: the stored concepts),
+   * not the validation chain's, whose in-memory expander can miss a CodeSystem stored moments ago.
+   */
   private ValueSet filteredHapiExpansion(ValueSet target, String filter, Page page) {
-    IValidationSupport.ValueSetExpansionOutcome outcome =
-        myValidationSupport.expandValueSet(
-            new ValidationSupportContext(myValidationSupport),
-            ValueSetExpansionOptions.forOffsetAndCount(0, Integer.MAX_VALUE),
-            target);
-    if (outcome == null || outcome.getValueSet() == null) {
-      throw new InvalidRequestException(
-          "ValueSet "
-              + target.getUrl()
-              + " cannot be expanded"
-              + (outcome == null ? "" : ": " + outcome.getError()));
+    ValueSet expanded =
+        (ValueSet)
+            getDao()
+                .expand(
+                    target,
+                    ValueSetExpansionOptions.forOffsetAndCount(
+                        0, storageSettings.getMaximumExpansionSize()));
+    if (expanded == null) {
+      throw new InvalidRequestException("ValueSet " + target.getUrl() + " cannot be expanded");
     }
     WordFilter words = WordFilter.of(filter);
     List<ValueSet.ValueSetExpansionContainsComponent> matches = new ArrayList<>();
-    for (ValueSet.ValueSetExpansionContainsComponent c :
-        ((ValueSet) outcome.getValueSet()).getExpansion().getContains()) {
+    for (ValueSet.ValueSetExpansionContainsComponent c : expanded.getExpansion().getContains()) {
       if (words.rank(c.getDisplay()) >= 0 && (!page.activeOnly() || !c.getInactive())) {
         matches.add(c);
       }
