@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
@@ -28,10 +29,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
- * A PostgreSQL database of the release before schema migrations (its schema, seeded data and sealed
- * audit records, dumped as src-test/README.md "Upgrade dump" says) is refused as it is, then
- * migrated by this release; every stored resource, gateway row and audit record survives and the
- * audit trail still verifies.
+ * A PostgreSQL database of the release before schema migrations (its schema, seeded data, two
+ * referrals with their Tasks, one delivered after five failed calls and one still retrying, and
+ * sealed audit records, dumped as src-test/README.md "Upgrade dump" says) is refused as it is, then
+ * migrated by this release; every stored resource, delivery (state, calls, due time), gateway row
+ * and audit record survives and the audit trail still verifies.
  */
 class UpgradeFromPreviousReleaseTest {
 
@@ -57,6 +59,20 @@ class UpgradeFromPreviousReleaseTest {
         .hasMessageContaining("HAPI FHIR migrations not applied")
         .hasMessageContaining("--gateway.schema.migrate-on-start=true");
 
+    // Migrated as an operator would before starting this release: every delivery keeps its state,
+    // its calls (the retry budget it has left) and its due time.
+    List<Map<String, Object>> deliveriesBefore = deliveries(jdbc, "due_at");
+    assertThat(deliveriesBefore)
+        .extracting(d -> d.get("status"))
+        .containsExactly("DELIVERED", "PENDING");
+    new SchemaMigrations(dataSource).migrate();
+    assertThat(deliveries(jdbc, "next_attempt_at")).isEqualTo(deliveriesBefore);
+    List<String> referrals =
+        jdbc.queryForList(
+            "select res_id from HFJ_RESOURCE where res_type = 'ServiceRequest' order by res_id",
+            String.class);
+    assertThat(referrals).hasSize(2);
+
     Path keys = root.resolve("audit.p12");
     try (InputStream in = getClass().getResourceAsStream(KEYS)) {
       Files.copy(in, keys);
@@ -80,6 +96,15 @@ class UpgradeFromPreviousReleaseTest {
       Map<String, String> verified = verify(new GatewayClient(port));
 
       assertThat(verified).containsEntry("intact", "true");
+      // Each stored referral reads as before, with its deliveries and their attempts.
+      GatewayClient client = new GatewayClient(port);
+      for (String id : referrals) {
+        assertThat(client.get("/fhir/ServiceRequest/" + id).statusCode()).isEqualTo(200);
+      }
+      String delivered =
+          client.get("/fhir/$deliveries?referral=ServiceRequest/" + referrals.get(0)).body();
+      assertThat(delivered).contains("\"valueCode\":\"DELIVERED\"");
+      assertThat(delivered.split("\"name\":\"attempt\"", -1)).hasSize(1 + 6);
       Map<String, Integer> after = counts(jdbc);
       // Every record sealed before the upgrade is still there, unchanged, under the same seal.
       assertThat(sealed(jdbc)).containsAll(sealedBefore);
@@ -101,6 +126,14 @@ class UpgradeFromPreviousReleaseTest {
             Collectors.toMap(p -> p.getName(), p -> p.getValue().primitiveValue(), (a, b) -> a));
   }
 
+  /** Each delivery's state, calls made and due time (named as the given release names it). */
+  private static List<Map<String, Object>> deliveries(JdbcTemplate jdbc, String dueColumn) {
+    return jdbc.queryForList(
+        "select id, status, attempts, "
+            + dueColumn
+            + " as due, referral, idempotency_key from GW_DELIVERY order by id");
+  }
+
   private static java.util.List<Map<String, Object>> sealed(JdbcTemplate jdbc) {
     return jdbc.queryForList(
         "select r.id, r.mac, r.seal_no, s.seal_hash from GW_AUDIT_RECORD r"
@@ -109,7 +142,13 @@ class UpgradeFromPreviousReleaseTest {
 
   private static Map<String, Integer> counts(JdbcTemplate jdbc) {
     return java.util.stream.Stream.of(
-            "HFJ_RESOURCE", "GW_AUDIT_RECORD", "GW_AUDIT_SEAL", "GW_PARTNER", "GW_DELIVERY")
+            "HFJ_RESOURCE",
+            "GW_AUDIT_RECORD",
+            "GW_AUDIT_SEAL",
+            "GW_PARTNER",
+            "GW_DELIVERY",
+            "GW_DELIVERY_ATTEMPT",
+            "GW_OUTBOX_EVENT")
         .collect(
             Collectors.toMap(
                 table -> table,
