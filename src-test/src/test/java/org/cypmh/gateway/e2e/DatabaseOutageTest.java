@@ -285,8 +285,8 @@ class DatabaseOutageTest {
         "routes.outbox.retry-delay=2s",
         // The lease outlasts one call (connect + response timeout), as the gateway requires.
         "routes.delivery.connect-timeout=1s",
-        "routes.delivery.response-timeout=8s",
-        "routes.delivery.lease=10s",
+        "routes.delivery.response-timeout=3s",
+        "routes.delivery.lease=5s",
         "routes.delivery.poll-interval=500ms",
         "routes.delivery.redelivery-delay=300ms",
         "routes.delivery.max-redelivery-delay=1s",

@@ -34,8 +34,8 @@ class DeliverySurvivesRestartTest {
             "routes.delivery.max-redelivery-delay=300ms",
             // The lease outlasts one call (connect + response timeout), as the gateway requires.
             "routes.delivery.connect-timeout=1s",
-            "routes.delivery.response-timeout=8s",
-            "routes.delivery.lease=10s",
+            "routes.delivery.response-timeout=3s",
+            "routes.delivery.lease=5s",
             "routes.delivery.breaker-failure-rate=100");
     RoutingReferrals referral = RoutingReferrals.referral().priority(ServiceRequestPriority.URGENT);
     var partner = PartnerNetwork.PARTNERS.server();

@@ -27,7 +27,7 @@ import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two gateway nodes (separate processes) on one PostgreSQL database take 1,000 referrals between
+ * Two gateway nodes (separate processes) on one PostgreSQL database take 400 referrals between
  * them; one node is killed with SIGKILL while deliveries are in flight and started again. Every
  * accepted referral reaches its partner under exactly one idempotency key (a resend after the kill
  * carries the same key, so the partner can drop it), none is lost, the gateway's delivery records
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class TwoNodesSurviveAKillTest {
 
-  private static final int REFERRALS = 1_000;
+  private static final int REFERRALS = 400;
   private static final String CRISIS = "/camhs-crisis/fhir";
 
   @Test
@@ -142,8 +142,8 @@ class TwoNodesSurviveAKillTest {
         "routes.outbox.lease=5s",
         // The lease outlasts one call (connect + response timeout), as the gateway requires.
         "routes.delivery.connect-timeout=1s",
-        "routes.delivery.response-timeout=8s",
-        "routes.delivery.lease=10s",
+        "routes.delivery.response-timeout=3s",
+        "routes.delivery.lease=5s",
         "routes.delivery.poll-interval=500ms",
         "routes.delivery.redelivery-delay=300ms",
         "routes.delivery.max-redelivery-delay=1s",
