@@ -4,8 +4,11 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.annotation.PostConstruct;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.cypmh.gateway.fhir.Caller;
 import org.cypmh.gateway.fhir.OrganisationReferences;
@@ -29,10 +32,22 @@ import org.springframework.stereotype.Component;
 @Component
 class MilestoneRecorder {
 
+  private static final Duration ODS_MEMORY = Duration.ofMinutes(5);
+
   private final IInterceptorService storageInterceptors;
   private final ReferralMilestones milestones;
   private final OrganisationReferences organisations;
   private final Clock clock;
+
+  /**
+   * The ODS code of each stored organisation, service or role a milestone named, for a while: the
+   * tracking Task is updated on every delivery, and naming its service's organisation cost two
+   * reads each time (HealthcareService, then Organization; issue 25). A service moved to another
+   * provider is attributed to the new one within {@link #ODS_MEMORY}; a reference that names no
+   * single organisation is not remembered.
+   */
+  private final Cache<String, String> odsByReference =
+      Caffeine.newBuilder().expireAfterWrite(ODS_MEMORY).maximumSize(10_000).build();
 
   MilestoneRecorder(
       IInterceptorService storageInterceptors,
@@ -80,7 +95,16 @@ class MilestoneRecorder {
     if (reference == null || reference.isEmpty()) {
       return null;
     }
+    String target = reference.hasIdentifier() ? null : reference.getReference();
+    String known = target == null ? null : odsByReference.getIfPresent(target);
+    if (known != null) {
+      return known;
+    }
     var codes = organisations.organisationsOf(reference);
-    return codes.size() == 1 ? codes.iterator().next() : null;
+    String ods = codes.size() == 1 ? codes.iterator().next() : null;
+    if (target != null && ods != null) {
+      odsByReference.put(target, ods);
+    }
+    return ods;
   }
 }

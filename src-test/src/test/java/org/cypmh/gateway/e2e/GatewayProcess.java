@@ -17,12 +17,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged gateway ({@code gateway/target/gateway-exec.jar}) run as a separate operating-system
- * process, so a test can kill it the way a crash or an OOM killer would.
+ * process through {@code gateway/bin/run.sh} (README "Quick start"), so a test can kill it the way
+ * a crash or an OOM killer would.
  */
 final class GatewayProcess implements AutoCloseable {
 
   private static final Path JAR =
       Path.of("..", "gateway", "target", "gateway-exec.jar").toAbsolutePath().normalize();
+
+  /** Started as a deployment starts it: run.sh execs the JVM, so this process is the gateway. */
+  private static final Path RUN_SH =
+      Path.of("..", "gateway", "bin", "run.sh").toAbsolutePath().normalize();
 
   private final Process process;
   private final int port;
@@ -69,14 +74,11 @@ final class GatewayProcess implements AutoCloseable {
     int mtlsPort = enforced ? freePort() : -1;
     List<String> command =
         new ArrayList<>(
-            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    command.addAll(jvmOptions);
-    command.addAll(
-        List.of(
-            "-jar",
-            JAR.toString(),
-            "--server.port=" + port,
-            "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
+            List.of(
+                "bash",
+                RUN_SH.toString(),
+                "--server.port=" + port,
+                "--gateway.storage.data-dir=" + dataDir.toAbsolutePath()));
     if (enforced) {
       command.add("--gateway.security.mtls.port=" + mtlsPort);
     } else {
@@ -87,8 +89,14 @@ final class GatewayProcess implements AutoCloseable {
     for (String setting : settings) {
       command.add("--" + setting);
     }
+    ProcessBuilder launch = new ProcessBuilder(command);
+    // The JDK running the tests, as it is (run.sh would otherwise look for a newer one).
+    launch.environment().put("GATEWAY_JAVA_HOME", System.getProperty("java.home"));
+    List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+    options.addAll(jvmOptions);
+    launch.environment().put("GATEWAY_JAVA_OPTS", String.join(" ", options));
     Process process =
-        new ProcessBuilder(command)
+        launch
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
