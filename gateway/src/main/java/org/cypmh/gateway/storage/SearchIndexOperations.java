@@ -14,9 +14,12 @@ import org.springframework.stereotype.Component;
 /**
  * The operator's text search index rebuild: {@code POST [base]/$search-reindex[?type=<entity>]}
  * starts one on this node and answers at once; {@code GET [base]/$search-reindex-status} tells the
- * latest run's state, entities indexed of the total, start and end, and failure. Operator only (not
- * in the partners' operation list). Not HAPI's {@code $reindex}, which re-extracts search
- * parameters into the database.
+ * latest run's state, entities indexed of the total, start and end, and failure. Types are indexed
+ * entity names: {@code ResourceTable} (resources, with the text {@code _content} and {@code _text}
+ * search), {@code TermConcept} (terminology concepts); without a type, all. An unknown type is a
+ * 400, a second run while one runs a 409. Operator only (not in the partners' operation list,
+ * {@code ScopeAuthorization}). Not HAPI's {@code $reindex}, which re-extracts search parameters
+ * into the database and does not write resources' text to this index.
  */
 @Component
 class SearchIndexOperations implements FhirOperations {

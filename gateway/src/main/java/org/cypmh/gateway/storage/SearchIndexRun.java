@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hibernate.search.mapper.pojo.massindexing.MassIndexingMonitor;
 
-/** One rebuild of the search index and its progress, as Hibernate Search reports it. */
+/**
+ * One rebuild of the search index and its progress, as Hibernate Search's mass indexer and the
+ * resources' rebuild ({@link ResourceTextRebuild}) report it.
+ */
 public final class SearchIndexRun {
 
   /** Where a run is. */
@@ -51,7 +54,7 @@ public final class SearchIndexRun {
     return finished;
   }
 
-  /** Entities to index, as counted by the indexer when it starts. */
+  /** Entities to index, as counted when each part of the rebuild starts. */
   public long total() {
     return total.get();
   }
@@ -66,6 +69,14 @@ public final class SearchIndexRun {
     return failure;
   }
 
+  void addToTotal(long entities) {
+    total.addAndGet(entities);
+  }
+
+  void addIndexed(long entities) {
+    indexed.addAndGet(entities);
+  }
+
   void finish(Throwable cause) {
     failure = cause == null ? null : cause.getClass().getName();
     finished = clock.instant();
@@ -76,7 +87,7 @@ public final class SearchIndexRun {
     return new MassIndexingMonitor() {
       @Override
       public void documentsAdded(long increment) {
-        indexed.addAndGet(increment);
+        addIndexed(increment);
       }
 
       @Override
@@ -87,7 +98,7 @@ public final class SearchIndexRun {
 
       @Override
       public void addToTotalCount(long increment) {
-        total.addAndGet(increment);
+        addToTotal(increment);
       }
 
       @Override

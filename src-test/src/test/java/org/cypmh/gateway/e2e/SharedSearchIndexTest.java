@@ -3,6 +3,7 @@ package org.cypmh.gateway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ca.uhn.fhir.jpa.model.entity.EntityIndexStatusEnum;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * database) share one text search index on a real OpenSearch node run by the test: what node A
  * writes, node B finds with {@code _content}, {@code _text} and {@code $expand?filter=}, with the
  * same answer as A (a node's own Lucene index would not hold it). The operator's {@code
- * $search-reindex} rebuilds the index and its status reaches {@code finished} with the exact count.
+ * $search-reindex} rebuilds the index and its status reaches {@code finished} with the exact count;
+ * resources rebuilt on one node are found by their text on both.
  */
 @Tag("multi-node")
 class SharedSearchIndexTest {
@@ -126,11 +128,51 @@ class SharedSearchIndexTest {
 
   @Test
   void reindexOfOneTypeFinishesWithTheExactCount() throws Exception {
-    long resources = count("select count(*) from TRM_CONCEPT");
-    HttpResponse<String> started =
-        b.post("/fhir/$search-reindex", "application/fhir+json", parameters("TermConcept"));
-    assertThat(started.statusCode()).isEqualTo(200);
+    long concepts = count("select count(*) from TRM_CONCEPT");
 
+    Parameters status = rebuildOnB("TermConcept");
+
+    assertThat(status.getParameter("types").getValue().primitiveValue()).isEqualTo("TermConcept");
+    assertThat(Long.parseLong(status.getParameter("total").getValue().primitiveValue()))
+        .isEqualTo(concepts);
+    assertThat(Long.parseLong(status.getParameter("indexed").getValue().primitiveValue()))
+        .isEqualTo(concepts);
+    assertThat(status.getParameter("finished")).isNotNull();
+    // The other node did not run it: each node reports only its own runs.
+    assertThat(a.get("/fhir/$search-reindex-status").statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * Resources rebuilt on B, in the shared index: the rebuild drops their documents first, so a
+   * Patient A wrote is found by its text on both nodes only through the document B wrote again.
+   */
+  @Test
+  void resourcesRebuiltOnOneNodeAreFoundByTheirTextOnBoth() throws Exception {
+    String word = "zq" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String patient = createPatient(a, word);
+    long indexedResources =
+        count(
+            "select count(*) from HFJ_RESOURCE where RES_DELETED_AT is null and SP_INDEX_STATUS = "
+                + EntityIndexStatusEnum.INDEXED_ALL.ordinal());
+
+    Parameters status = rebuildOnB("ResourceTable");
+
+    assertThat(status.getParameter("types").getValue().primitiveValue()).isEqualTo("ResourceTable");
+    assertThat(Long.parseLong(status.getParameter("total").getValue().primitiveValue()))
+        .isEqualTo(indexedResources);
+    assertThat(Long.parseLong(status.getParameter("indexed").getValue().primitiveValue()))
+        .isEqualTo(indexedResources);
+    for (GatewayClient node : List.of(a, b)) {
+      assertThat(patientIds(node, "_content=" + word)).containsExactly(patient);
+      assertThat(patientIds(node, "_text=" + word)).containsExactly(patient);
+    }
+  }
+
+  /** Starts a rebuild of {@code type} on node B and waits until it finished. */
+  private static Parameters rebuildOnB(String type) {
+    HttpResponse<String> started =
+        b.post("/fhir/$search-reindex", "application/fhir+json", parameters(type));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
     Parameters status =
         await()
             .atMost(Duration.ofMinutes(2))
@@ -138,16 +180,8 @@ class SharedSearchIndexTest {
             .until(
                 () -> parse(Parameters.class, b.get("/fhir/$search-reindex-status")),
                 p -> !"running".equals(p.getParameter("state").getValue().primitiveValue()));
-
     assertThat(status.getParameter("state").getValue().primitiveValue()).isEqualTo("finished");
-    assertThat(status.getParameter("types").getValue().primitiveValue()).isEqualTo("TermConcept");
-    assertThat(Long.parseLong(status.getParameter("total").getValue().primitiveValue()))
-        .isEqualTo(resources);
-    assertThat(Long.parseLong(status.getParameter("indexed").getValue().primitiveValue()))
-        .isEqualTo(resources);
-    assertThat(status.getParameter("finished")).isNotNull();
-    // The other node did not run it: each node reports only its own runs.
-    assertThat(a.get("/fhir/$search-reindex-status").statusCode()).isEqualTo(404);
+    return status;
   }
 
   private static String createPatient(GatewayClient node, String word) {
