@@ -10,9 +10,6 @@ import static org.cypmh.gateway.e2e.PartnerClients.send;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,27 +164,9 @@ class RouteFilesInDatabaseTest {
   void theReadmeCommandsWorkVerbatim() throws Exception {
     // The README's "Route files in the database" block, run as a reader would, with the demo
     // operator's certificate ($ADMIN as the README's credentials step defines it).
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int section = readme.indexOf("### Route files in the database");
-    int start = readme.indexOf("```sh\n", section) + "```sh\n".length();
-    String commands = readme.substring(start, readme.indexOf("```", start));
-    Path pki = security.pkiDir().toAbsolutePath();
-    String script =
-        "ADMIN=\"--cert-type P12 --cert "
-            + pki.resolve("demo-admin.p12")
-            + ":changeit --cacert "
-            + pki.resolve("ca.pem")
-            + "\"\n"
-            + commands;
-    ProcessBuilder shell =
-        new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
-            .directory(Path.of("..").toFile())
-            .redirectErrorStream(true);
-    shell.environment().put("GATEWAY", "https://localhost:" + mutualTls.localPort());
-    Process bash = shell.start();
-    bash.getOutputStream().close();
-    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(bash.waitFor()).as(output).isZero();
+    String output =
+        ReadmeCommands.runAsOperator(
+            "### Route files in the database", security.pkiDir(), mutualTls.localPort());
 
     List<Map<String, String>> history = history("schools.yaml");
     assertThat(history).extracting(v -> v.get("version")).containsExactly("2", "1");

@@ -14,9 +14,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -135,29 +132,8 @@ class SearchIndexRebuildTest {
    * operator's certificate ({@code $ADMIN} as the README's credentials step defines it).
    */
   private String runReadmeCommands() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int section = readme.indexOf("### Rebuilding the text search index");
-    assertThat(section).isPositive();
-    int start = readme.indexOf("```sh\n", section) + "```sh\n".length();
-    String commands = readme.substring(start, readme.indexOf("```", start));
-    Path pki = security.pkiDir().toAbsolutePath();
-    String script =
-        "ADMIN=\"--cert-type P12 --cert "
-            + pki.resolve("demo-admin.p12")
-            + ":changeit --cacert "
-            + pki.resolve("ca.pem")
-            + "\"\n"
-            + commands;
-    ProcessBuilder shell =
-        new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
-            .directory(Path.of("..").toFile())
-            .redirectErrorStream(true);
-    shell.environment().put("GATEWAY", "https://localhost:" + mutualTls.localPort());
-    Process bash = shell.start();
-    bash.getOutputStream().close();
-    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(bash.waitFor()).as(output).isZero();
-    return output;
+    return ReadmeCommands.runAsOperator(
+        "### Rebuilding the text search index", security.pkiDir(), mutualTls.localPort());
   }
 
   private String createPatient(String name, String narrative) {
