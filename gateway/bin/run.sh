@@ -57,11 +57,16 @@ prepare() {
   fi
 }
 
-# One preparation at a time: a second node started meanwhile waits, then finds it done.
-exec 9>"$root/gateway/target/.run.lock"
-flock 9
-prepare
-exec 9>&-
+# One preparation at a time: a second node started meanwhile waits, then finds it done (flock is
+# util-linux; without it, as on macOS, start nodes one after the other the first time).
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$root/gateway/target/.run.lock"
+  flock 9
+  prepare
+  exec 9>&-
+else
+  prepare
+fi
 
 if [ -f "$app/app.aot" ]; then
   exec "$java_bin" "${jvm_opts[@]}" -XX:AOTCache="$app/app.aot" -Xlog:aot*=off -jar "$app/gateway-exec.jar" "$@"
