@@ -2,7 +2,6 @@ package org.cypmh.gateway.fhir;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
@@ -16,12 +15,11 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.cypmh.routes.api.OperationProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The HAPI FHIR REST server at {@code /fhir}: JPA resource providers, system operations
@@ -38,7 +36,6 @@ class FhirServerConfig {
       ResourceProviderFactory resourceProviders,
       IJpaSystemProvider systemProvider,
       ValueSetOperationProvider valueSetOperations,
-      DaoRegistry daoRegistry,
       JpaStorageSettings storageSettings,
       ISearchParamRegistry searchParamRegistry,
       IValidationSupport validationSupport,
@@ -47,8 +44,6 @@ class FhirServerConfig {
       List<FhirServerInterceptor> interceptors,
       List<FhirOperations> operations,
       List<OperationProvider> routingOperations) {
-    // Must precede createProviders(): only these types get DAOs registered and REST providers.
-    daoRegistry.setSupportedResourceTypes(supportedTypes(properties));
     RestfulServer server = new RestfulServer(systemDao.getContext());
     server.getFhirContext().setNarrativeGenerator(new NullNarrativeGenerator());
     server.registerProviders(resourceProviders.createProviders());
@@ -75,13 +70,13 @@ class FhirServerConfig {
     return server;
   }
 
-  private static List<String> supportedTypes(FhirServerProperties properties) {
-    Set<String> types = new TreeSet<>(properties.resourceTypes());
-    // HAPI's own search parameter registry reads SearchParameter through its DAO.
-    types.add("SearchParameter");
-    // AuditEvent is served by the audit trail (gateway.audit), never stored as a JPA resource.
-    types.remove("AuditEvent");
-    return List.copyOf(types);
+  /**
+   * Static: it changes bean definitions, so it must exist before any other bean (see {@link
+   * ServedResourceTypes}).
+   */
+  @Bean
+  static ServedResourceTypes servedResourceTypes(Environment environment) {
+    return new ServedResourceTypes(environment);
   }
 
   @Bean

@@ -2,10 +2,14 @@ package org.cypmh.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.cypmh.gateway.fhir.FhirServerProperties;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 
 /**
  * What every deployment of the gateway must do, whatever its database: store and return referrals,
@@ -30,6 +35,8 @@ abstract class FoundationBehaviour {
 
   @LocalServerPort int port;
   @Autowired FhirServerProperties fhirProperties;
+  @Autowired DaoRegistry daoRegistry;
+  @Autowired ApplicationContext applicationContext;
 
   GatewayClient gateway;
 
@@ -235,6 +242,22 @@ abstract class FoundationBehaviour {
   @Test
   void unknownResourceTypeIsRejectedWith404() {
     assertClientError(gateway.get("/fhir/Referral/1"), 404);
+  }
+
+  @Test
+  void onlyTheServedResourceTypesHaveStorageAndEndpoints() {
+    Set<String> served = new TreeSet<>(fhirProperties.resourceTypes());
+    served.add("SearchParameter");
+    served.remove("AuditEvent");
+
+    assertThat(daoRegistry.getRegisteredDaoTypes()).containsExactlyInAnyOrderElementsOf(served);
+    // HAPI defines a DAO bean for each of its 146 R4 types; the others are never created.
+    assertThat(applicationContext.getBeanNamesForType(IFhirResourceDao.class))
+        .hasSize(served.size())
+        .contains("myServiceRequestDaoR4")
+        .doesNotContain("myAccountDaoR4");
+    // A FHIR type the gateway does not serve is unknown here, as a made-up one is.
+    assertClientError(gateway.get("/fhir/Account/1"), 404);
   }
 
   @Test
