@@ -68,7 +68,8 @@ else
   prepare
 fi
 
-if [ -f "$app/app.aot" ]; then
+# A cache trained by JDK 25 stays beside the jar; an older JDK (GATEWAY_JAVA_HOME) cannot read it.
+if [ -f "$app/app.aot" ] && [ "$(java_major "$java_bin")" -ge 25 ]; then
   exec "$java_bin" "${jvm_opts[@]}" -XX:AOTCache="$app/app.aot" -Xlog:aot*=off -jar "$app/gateway-exec.jar" "$@"
 fi
 exec "$java_bin" "${jvm_opts[@]}" -jar "$app/gateway-exec.jar" "$@"
