@@ -21,10 +21,9 @@ import org.springframework.core.env.Environment;
  * provider beans for the other types (about a hundred of its 146 R4 types) are never defined.
  *
  * <p>Why not only {@link DaoRegistry#setSupportedResourceTypes}: the registry builds itself from
- * every bean of type {@code IFhirResourceDao}, so all 146 DAOs were created, each searching the
- * whole bean factory for its entity manager, only to be ignored; that was about a fifth of the
- * gateway's start-up (issue 25). A type HAPI itself needs and we forgot would fail at start, not in
- * a partner's request.
+ * every bean of type {@code IFhirResourceDao}, so all 146 DAOs were created, with their injections,
+ * only to be ignored: a fifth of the main thread's start-up work, 2-3 s on 2 cores (issue 25). A
+ * type HAPI itself needs and we forgot would fail at start, not in a partner's request.
  */
 class ServedResourceTypes implements BeanDefinitionRegistryPostProcessor, BeanPostProcessor {
 
@@ -48,7 +47,7 @@ class ServedResourceTypes implements BeanDefinitionRegistryPostProcessor, BeanPo
   /**
    * The configured types, with what HAPI itself needs and without what the gateway serves itself.
    */
-  static Set<String> of(List<String> configured) {
+  private static Set<String> of(List<String> configured) {
     Set<String> types = new TreeSet<>(configured);
     // HAPI's own search parameter registry reads SearchParameter through its DAO.
     types.add("SearchParameter");
