@@ -61,10 +61,18 @@ class EmbeddedDatabaseCompaction implements SmartLifecycle {
 
   @Override
   public synchronized void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      scheduler = null;
+    if (scheduler == null) {
+      return;
     }
+    // Not shutdownNow: interrupting a thread in the middle of H2's file I/O closes the file
+    // channel for every connection. A round in progress is short (BYTES_PER_ROUND); let it end.
+    scheduler.shutdown();
+    try {
+      scheduler.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    scheduler = null;
   }
 
   @Override
