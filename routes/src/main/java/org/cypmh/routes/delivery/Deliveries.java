@@ -31,14 +31,14 @@ import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The delivery ledger: every state change of a delivery, each in its own transaction together with
- * the Task feedback and audit entry it implies.
+ * The delivery ledger: every state change of a delivery, in a transaction of its own together with
+ * the Task feedback and audit entry it implies (an attempt's start and outcome share theirs with
+ * those of attempts under way at the same time: {@link GroupCommit}).
  */
 @Component
 public class Deliveries implements DeliveryRecords {
@@ -64,6 +64,7 @@ public class Deliveries implements DeliveryRecords {
               + UUID.randomUUID().toString().substring(0, 8));
 
   private final TransactionTemplate transaction;
+  private final GroupCommit attemptCommits;
   private final DeliveryFeedback feedback;
   private final PartnerPayloads payloads;
   private final DeliveryQueue queue;
@@ -83,6 +84,7 @@ public class Deliveries implements DeliveryRecords {
       DeliveryMetrics metrics) {
     this.transaction = new TransactionTemplate(transactionManager);
     this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.attemptCommits = new GroupCommit(transaction, Deliveries::lostARace);
     this.feedback = feedback;
     this.payloads = payloads;
     this.queue = queue;
@@ -334,8 +336,8 @@ public class Deliveries implements DeliveryRecords {
    * it. The row is locked while this is decided, so two nodes never both start the same attempt.
    */
   Optional<Delivery> startAttempt(long deliveryId) {
-    return transaction.execute(
-        tx -> {
+    return attemptCommits.commit(
+        () -> {
           Delivery delivery =
               entityManager.find(Delivery.class, deliveryId, LockModeType.PESSIMISTIC_WRITE);
           Instant now = clock.instant();
@@ -394,12 +396,12 @@ public class Deliveries implements DeliveryRecords {
   }
 
   void delivered(long deliveryId, String address, PartnerResponse response, Instant started) {
-    retryingConflicts(
-        tx -> {
+    attemptCommits.commit(
+        () -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
           if (delivery.status() == Status.DELIVERED) {
             // Recorded already (an acceptance recorded late, after another node resent it).
-            return;
+            return null;
           }
           record(delivery, address, response, started);
           delivery.delivered(response.location(), clock.instant());
@@ -407,6 +409,7 @@ public class Deliveries implements DeliveryRecords {
           if (delivery.kind() == Delivery.Kind.REFERRAL) {
             feedback.delivered(delivery);
           }
+          return null;
         });
   }
 
@@ -420,20 +423,21 @@ public class Deliveries implements DeliveryRecords {
       PartnerResponse response,
       Instant started,
       Optional<Instant> retryAt) {
-    retryingConflicts(
-        tx -> {
+    attemptCommits.commit(
+        () -> {
           Delivery delivery = entityManager.find(Delivery.class, deliveryId);
           record(delivery, address, response, started);
           delivery.failed(response.summary());
           if (delivery.status() != Status.PENDING) {
             // Cancelled or withheld while the call was under way: nothing more to schedule.
-            return;
+            return null;
           }
           if (retryAt.isPresent()) {
             delivery.scheduled(retryAt.get());
           } else {
             dead(delivery, response.summary());
           }
+          return null;
         });
   }
 
@@ -555,24 +559,6 @@ public class Deliveries implements DeliveryRecords {
             DeliveryAttempt.class)
         .setParameter("id", deliveryId)
         .getResultList();
-  }
-
-  /**
-   * Runs the change in its own transaction, again if it loses a race: deliveries of one referral to
-   * several services, a partner's answer and the referrer's own edits all update the same Task, and
-   * the loser of a concurrent update only learns it at commit.
-   */
-  private void retryingConflicts(java.util.function.Consumer<TransactionStatus> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        transaction.executeWithoutResult(change);
-        return;
-      } catch (RuntimeException e) {
-        if (attempt == 5 || !lostARace(e)) {
-          throw e;
-        }
-      }
-    }
   }
 
   /**

@@ -18,8 +18,9 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Hands each claimed outbox event to the handler of its type, in one transaction per event: what
- * the handler stores and the event's completion commit together, or the event is tried again.
+ * Hands each claimed outbox event to the handler of its type, in one transaction per batch of
+ * events (or per event, once a batch has failed): what the handler stores and the event's
+ * completion commit together, or the event is tried again.
  */
 @Component
 class OutboxDispatch {
@@ -59,6 +60,27 @@ class OutboxDispatch {
   /** Claims the events due now, for this node. */
   List<Long> claimDue() {
     return claims.claim();
+  }
+
+  /**
+   * Handles claimed events together, in one transaction; returns the ids of new deliveries to send
+   * now. A commit costs the database a write of every page it changed (H2) or a log flush
+   * (PostgreSQL) whether it holds one event or ten, and under load routing was one commit per
+   * referral. If any event fails, the whole batch rolls back and each event is handled on its own:
+   * the others are not held back, and the failure is recorded against the event that caused it.
+   */
+  List<Long> route(List<Long> eventIds) {
+    if (eventIds.size() > 1) {
+      try {
+        return transaction.execute(
+            tx -> eventIds.stream().flatMap(id -> dispatch(id).stream()).toList());
+      } catch (RuntimeException e) {
+        log.debug("Outbox batch of {} rolled back; routing each on its own", eventIds.size());
+      }
+    }
+    List<Long> toSend = new ArrayList<>();
+    eventIds.forEach(id -> toSend.addAll(route(id)));
+    return toSend;
   }
 
   /** Handles one claimed event; returns the ids of new deliveries to send now. */

@@ -1,5 +1,7 @@
 package org.cypmh.routes.outbox;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -63,14 +65,28 @@ class OutboxRoute extends RouteBuilder {
                         .getClass()
                         .getSimpleName()))
         .end()
-        .process(e -> e.getMessage().setBody(dispatch.claimDue()))
-        // Events are routed in parallel, each in its own transaction; most of the time goes to
-        // waiting on the database and the text index, not the CPU.
+        .process(e -> e.getMessage().setBody(batches(dispatch.claimDue(), settings.concurrency())))
+        // One batch per routing thread, each batch in one transaction (OutboxDispatch#route).
         .split(body())
         .parallelProcessing()
         .executorService(routingThreads)
-        .process(e -> e.getMessage().setBody(dispatch.route(e.getMessage().getBody(Long.class))))
+        .process(e -> e.getMessage().setBody(dispatch.route(ids(e.getMessage().getBody()))))
         .split(body())
         .to(DeliveryQueue.QUEUE);
+  }
+
+  /** The claimed events in at most {@code threads} runs of consecutive ids, as even as they go. */
+  static List<List<Long>> batches(List<Long> claimed, int threads) {
+    int size = Math.max(1, (claimed.size() + threads - 1) / threads);
+    List<List<Long>> batches = new ArrayList<>();
+    for (int from = 0; from < claimed.size(); from += size) {
+      batches.add(List.copyOf(claimed.subList(from, Math.min(claimed.size(), from + size))));
+    }
+    return batches;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Long> ids(Object batch) {
+    return (List<Long>) batch;
   }
 }

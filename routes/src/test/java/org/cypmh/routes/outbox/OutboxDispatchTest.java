@@ -9,9 +9,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cypmh.routes.api.ClaimedEvent;
 import org.cypmh.routes.api.OutboxEventType;
@@ -26,15 +30,16 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
 
 /**
  * One handler per outbox event type, checked when the engine starts; each claimed event goes to the
- * handler of its type, in its own transaction, and a failure leaves it to be tried again. The
- * claims are a small in-memory stand-in for the database.
+ * handler of its type, a batch of events in one transaction, and a failure leaves the event that
+ * failed to be tried again, the others of its batch routed on their own. The claims are a small
+ * in-memory stand-in for the database.
  */
 class OutboxDispatchTest {
 
   private static final Instant CREATED = Instant.parse("2026-11-24T12:00:00Z");
 
   private final InMemoryClaims claims = new InMemoryClaims();
-  private final NoDatabase transactions = new NoDatabase();
+  private final NoDatabase transactions = new NoDatabase(claims::ended);
 
   @Test
   void startsWithExactlyOneHandlerForEveryEventType() {
@@ -79,12 +84,11 @@ class OutboxDispatchTest {
     List<OutboxHandler> handlers = handlersForAll();
     Recording consent = handler(handlers, OutboxEventType.CONSENT_CHANGED);
     consent.answer = event -> List.of(11L, 12L);
-    OutboxEvent event =
-        claims.add(
-            5L,
-            OutboxMessage.of(OutboxEventType.CONSENT_CHANGED, "Patient/yp-1", CREATED)
-                .tracking("Task/9")
-                .targetedAt("camhs-crisis"));
+    claims.add(
+        5L,
+        OutboxMessage.of(OutboxEventType.CONSENT_CHANGED, "Patient/yp-1", CREATED)
+            .tracking("Task/9")
+            .targetedAt("camhs-crisis"));
     OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
 
     assertThat(dispatch.route(5L)).containsExactly(11L, 12L);
@@ -93,7 +97,7 @@ class OutboxDispatchTest {
     assertThat(handlers)
         .filteredOn(h -> h != consent)
         .allMatch(h -> ((Recording) h).seen.isEmpty());
-    assertThat(event.status()).isEqualTo(OutboxEvent.Status.DONE);
+    assertThat(claims.done(5L)).isTrue();
     assertThat(transactions.log).containsExactly("begin", "commit");
     assertThat(claims.failures).isEmpty();
   }
@@ -101,9 +105,8 @@ class OutboxDispatchTest {
   @Test
   void anEventAnotherNodeFinishedIsNotHandledAgain() {
     List<OutboxHandler> handlers = handlersForAll();
-    claims
-        .add(5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED))
-        .done();
+    claims.addDone(
+        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
     OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
 
     assertThat(dispatch.route(5L)).isEmpty();
@@ -117,15 +120,14 @@ class OutboxDispatchTest {
         event -> {
           throw new ReferralRouter.RoutingFailed("Route crisis failed", null);
         };
-    OutboxEvent event =
-        claims.add(
-            5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
+    claims.add(
+        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
     OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
 
     assertThat(dispatch.route(5L)).isEmpty();
 
     assertThat(claims.failures).containsExactly("5: Route crisis failed");
-    assertThat(event.status()).isEqualTo(OutboxEvent.Status.PENDING);
+    assertThat(claims.done(5L)).isFalse();
     assertThat(transactions.log).containsExactly("begin", "rollback");
   }
 
@@ -154,25 +156,21 @@ class OutboxDispatchTest {
           focuses.addAll(event.groupFocuses());
           return List.of();
         };
-    OutboxEvent first =
-        claims.add(
-            7L,
-            OutboxMessage.of(
-                    OutboxEventType.INTERVENTION_RECORDED, "Procedure/1/_history/1", CREATED)
-                .groupedAs("Patient/yp-1|2026-11-24", CREATED));
-    OutboxEvent second =
-        claims.add(
-            8L,
-            OutboxMessage.of(
-                    OutboxEventType.INTERVENTION_RECORDED, "Procedure/2/_history/1", CREATED)
-                .groupedAs("Patient/yp-1|2026-11-24", CREATED));
+    claims.add(
+        7L,
+        OutboxMessage.of(OutboxEventType.INTERVENTION_RECORDED, "Procedure/1/_history/1", CREATED)
+            .groupedAs("Patient/yp-1|2026-11-24", CREATED));
+    claims.add(
+        8L,
+        OutboxMessage.of(OutboxEventType.INTERVENTION_RECORDED, "Procedure/2/_history/1", CREATED)
+            .groupedAs("Patient/yp-1|2026-11-24", CREATED));
     OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
 
     dispatch.route(7L);
 
     assertThat(focuses).containsExactly("Procedure/1/_history/1", "Procedure/2/_history/1");
-    assertThat(first.status()).isEqualTo(OutboxEvent.Status.DONE);
-    assertThat(second.status()).isEqualTo(OutboxEvent.Status.DONE);
+    assertThat(claims.done(7L)).isTrue();
+    assertThat(claims.done(8L)).isTrue();
   }
 
   @Test
@@ -192,6 +190,84 @@ class OutboxDispatchTest {
     dispatch.route(9L);
 
     assertThat(focuses).containsExactly("CarePlan/1/_history/2");
+  }
+
+  @Test
+  void aBatchOfEventsIsRoutedInOneTransactionAndEveryEventIsDone() {
+    List<OutboxHandler> handlers = handlersForAll();
+    Recording referrals = handler(handlers, OutboxEventType.REFERRAL_ACCEPTED);
+    referrals.answer = event -> List.of(100L + Long.parseLong(event.focus().substring(15)));
+    claims.add(
+        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
+    claims.add(
+        6L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/2", CREATED));
+    claims.add(
+        7L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/3", CREATED));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    assertThat(dispatch.route(List.of(5L, 6L, 7L))).containsExactly(101L, 102L, 103L);
+
+    assertThat(transactions.log).containsExactly("begin", "commit");
+    assertThat(referrals.seen)
+        .containsExactly(
+            "REFERRAL_ACCEPTED ServiceRequest/1 null null",
+            "REFERRAL_ACCEPTED ServiceRequest/2 null null",
+            "REFERRAL_ACCEPTED ServiceRequest/3 null null");
+    assertThat(List.of(claims.done(5L), claims.done(6L), claims.done(7L)))
+        .containsExactly(true, true, true);
+  }
+
+  @Test
+  void oneFailingEventRollsItsBatchBackAndTheOthersAreRoutedOnTheirOwn() {
+    List<OutboxHandler> handlers = handlersForAll();
+    handler(handlers, OutboxEventType.REFERRAL_ACCEPTED).answer =
+        event -> {
+          if (event.focus().equals("ServiceRequest/2")) {
+            throw new ReferralRouter.RoutingFailed("Route crisis failed", null);
+          }
+          return List.of(100L + Long.parseLong(event.focus().substring(15)));
+        };
+    claims.add(
+        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
+    claims.add(
+        6L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/2", CREATED));
+    claims.add(
+        7L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/3", CREATED));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    assertThat(dispatch.route(List.of(5L, 6L, 7L))).containsExactly(101L, 103L);
+
+    assertThat(transactions.log)
+        .containsExactly(
+            "begin", "rollback", "begin", "commit", "begin", "rollback", "begin", "commit");
+    assertThat(claims.failures).containsExactly("6: Route crisis failed");
+    assertThat(List.of(claims.done(5L), claims.done(6L), claims.done(7L)))
+        .containsExactly(true, false, true);
+  }
+
+  @Test
+  void aBatchOfOneIsRoutedAsThatOneEvent() {
+    List<OutboxHandler> handlers = handlersForAll();
+    handler(handlers, OutboxEventType.REFERRAL_ACCEPTED).answer =
+        event -> {
+          throw new ReferralRouter.RoutingFailed("Route crisis failed", null);
+        };
+    claims.add(
+        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
+    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
+
+    assertThat(dispatch.route(List.of(5L))).isEmpty();
+
+    assertThat(transactions.log).containsExactly("begin", "rollback");
+    assertThat(claims.failures).containsExactly("5: Route crisis failed");
+  }
+
+  @Test
+  void claimedEventsAreSplitIntoOneRunOfConsecutiveIdsPerRoutingThread() {
+    assertThat(OutboxRoute.batches(List.of(1L, 2L, 3L, 4L, 5L), 2))
+        .containsExactly(List.of(1L, 2L, 3L), List.of(4L, 5L));
+    assertThat(OutboxRoute.batches(List.of(1L), 2)).containsExactly(List.of(1L));
+    assertThat(OutboxRoute.batches(List.of(), 2)).isEmpty();
   }
 
   private static List<OutboxHandler> handlersForAll() {
@@ -231,14 +307,20 @@ class OutboxDispatchTest {
     }
   }
 
-  /** The claims without a database: events by id, groups by key, failures noted. */
+  /**
+   * The claims without a database: what is committed (each event's message, and whether it is
+   * done), and each transaction's own copies of the events it locked, kept on commit and dropped on
+   * rollback as a database would; failures noted.
+   */
   private static final class InMemoryClaims extends OutboxClaims {
-    private final Map<Long, OutboxEvent> events = new HashMap<>();
+    private final Map<Long, OutboxMessage> messages = new TreeMap<>();
+    private final Set<Long> done = new HashSet<>();
+    private final Map<Long, OutboxEvent> locked = new HashMap<>();
     final List<String> failures = new ArrayList<>();
 
     InMemoryClaims() {
       super(
-          new NoDatabase(),
+          new NoDatabase(committed -> {}),
           Clock.systemUTC(),
           new RoutesProperties(
               true,
@@ -249,23 +331,54 @@ class OutboxDispatchTest {
               null));
     }
 
-    OutboxEvent add(long id, OutboxMessage message) {
-      OutboxEvent event = new OutboxEvent(message);
-      events.put(id, event);
-      return event;
+    void add(long id, OutboxMessage message) {
+      messages.put(id, message);
+    }
+
+    void addDone(long id, OutboxMessage message) {
+      messages.put(id, message);
+      done.add(id);
+    }
+
+    boolean done(long id) {
+      return done.contains(id);
+    }
+
+    void ended(boolean committed) {
+      if (committed) {
+        locked.forEach(
+            (id, event) -> {
+              if (event.status() == OutboxEvent.Status.DONE) {
+                done.add(id);
+              }
+            });
+      }
+      locked.clear();
+    }
+
+    private OutboxEvent row(long id) {
+      return locked.computeIfAbsent(
+          id,
+          key -> {
+            OutboxEvent event = new OutboxEvent(messages.get(key));
+            if (done.contains(key)) {
+              event.done();
+            }
+            return event;
+          });
     }
 
     @Override
     Optional<OutboxEvent> lockPending(long eventId) {
-      return Optional.ofNullable(events.get(eventId))
-          .filter(e -> e.status() == OutboxEvent.Status.PENDING);
+      return messages.containsKey(eventId)
+          ? Optional.of(row(eventId)).filter(e -> e.status() == OutboxEvent.Status.PENDING)
+          : Optional.empty();
     }
 
     @Override
     List<OutboxEvent> lockGroup(OutboxEvent event) {
-      return events.entrySet().stream()
-          .sorted(Map.Entry.comparingByKey())
-          .map(Map.Entry::getValue)
+      return messages.keySet().stream()
+          .map(this::row)
           .filter(e -> event.groupKey().equals(e.groupKey()))
           .filter(e -> e.status() == OutboxEvent.Status.PENDING)
           .toList();
@@ -277,9 +390,14 @@ class OutboxDispatchTest {
     }
   }
 
-  /** Transactions that only note how they ended. */
+  /** Transactions that note how they ended and tell the claims. */
   private static final class NoDatabase extends AbstractPlatformTransactionManager {
     final List<String> log = new ArrayList<>();
+    private final Consumer<Boolean> ended;
+
+    NoDatabase(Consumer<Boolean> ended) {
+      this.ended = ended;
+    }
 
     @Override
     protected Object doGetTransaction() {
@@ -294,11 +412,13 @@ class OutboxDispatchTest {
     @Override
     protected void doCommit(DefaultTransactionStatus status) {
       log.add("commit");
+      ended.accept(true);
     }
 
     @Override
     protected void doRollback(DefaultTransactionStatus status) {
       log.add("rollback");
+      ended.accept(false);
     }
   }
 }
