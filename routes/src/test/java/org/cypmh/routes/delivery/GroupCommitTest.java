@@ -3,8 +3,6 @@ package org.cypmh.routes.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -13,12 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.cypmh.routes.NotingTransactions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
-import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -28,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class GroupCommitTest {
 
-  private final Transactions transactions = new Transactions();
+  private final NotingTransactions transactions = new NotingTransactions();
   private final GroupCommit commits =
       new GroupCommit(
           new TransactionTemplate(transactions),
@@ -155,43 +151,5 @@ class GroupCommitTest {
       Thread.sleep(10);
     }
     assertThat(commits.waitingChanges()).isEqualTo(changes);
-  }
-
-  /** Transactions without a database: each notes what was written in it and how it ended. */
-  private static final class Transactions extends AbstractPlatformTransactionManager {
-    final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> written = Collections.synchronizedList(new ArrayList<>());
-
-    String write(String what) {
-      written.add(what);
-      return what;
-    }
-
-    @Override
-    protected Object doGetTransaction() {
-      return new Object();
-    }
-
-    @Override
-    protected void doBegin(Object transaction, TransactionDefinition definition) {
-      log.add("begin");
-    }
-
-    @Override
-    protected void doCommit(DefaultTransactionStatus status) {
-      ended("commit");
-    }
-
-    @Override
-    protected void doRollback(DefaultTransactionStatus status) {
-      ended("rollback");
-    }
-
-    private void ended(String how) {
-      synchronized (written) {
-        log.add(how + " " + written);
-        written.clear();
-      }
-    }
   }
 }

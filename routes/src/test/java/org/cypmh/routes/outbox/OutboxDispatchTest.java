@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import org.cypmh.routes.NotingTransactions;
 import org.cypmh.routes.api.ClaimedEvent;
 import org.cypmh.routes.api.OutboxEventType;
 import org.cypmh.routes.api.OutboxHandler;
@@ -24,9 +24,6 @@ import org.cypmh.routes.api.OutboxMessage;
 import org.cypmh.routes.api.RoutesProperties;
 import org.cypmh.routes.routing.ReferralRouter;
 import org.junit.jupiter.api.Test;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
-import org.springframework.transaction.support.DefaultTransactionStatus;
 
 /**
  * One handler per outbox event type, checked when the engine starts; each claimed event goes to the
@@ -39,7 +36,7 @@ class OutboxDispatchTest {
   private static final Instant CREATED = Instant.parse("2026-11-24T12:00:00Z");
 
   private final InMemoryClaims claims = new InMemoryClaims();
-  private final NoDatabase transactions = new NoDatabase(claims::ended);
+  private final NotingTransactions transactions = new NotingTransactions(claims::ended);
 
   @Test
   void startsWithExactlyOneHandlerForEveryEventType() {
@@ -124,7 +121,8 @@ class OutboxDispatchTest {
         5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
     OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
 
-    assertThat(dispatch.route(5L)).isEmpty();
+    // A batch of one is routed as that one event.
+    assertThat(dispatch.route(List.of(5L))).isEmpty();
 
     assertThat(claims.failures).containsExactly("5: Route crisis failed");
     assertThat(claims.done(5L)).isFalse();
@@ -197,12 +195,7 @@ class OutboxDispatchTest {
     List<OutboxHandler> handlers = handlersForAll();
     Recording referrals = handler(handlers, OutboxEventType.REFERRAL_ACCEPTED);
     referrals.answer = event -> List.of(100L + Long.parseLong(event.focus().substring(15)));
-    claims.add(
-        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
-    claims.add(
-        6L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/2", CREATED));
-    claims.add(
-        7L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/3", CREATED));
+    threeReferralsAccepted();
     OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
 
     assertThat(dispatch.route(List.of(5L, 6L, 7L))).containsExactly(101L, 102L, 103L);
@@ -227,12 +220,7 @@ class OutboxDispatchTest {
           }
           return List.of(100L + Long.parseLong(event.focus().substring(15)));
         };
-    claims.add(
-        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
-    claims.add(
-        6L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/2", CREATED));
-    claims.add(
-        7L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/3", CREATED));
+    threeReferralsAccepted();
     OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
 
     assertThat(dispatch.route(List.of(5L, 6L, 7L))).containsExactly(101L, 103L);
@@ -246,28 +234,20 @@ class OutboxDispatchTest {
   }
 
   @Test
-  void aBatchOfOneIsRoutedAsThatOneEvent() {
-    List<OutboxHandler> handlers = handlersForAll();
-    handler(handlers, OutboxEventType.REFERRAL_ACCEPTED).answer =
-        event -> {
-          throw new ReferralRouter.RoutingFailed("Route crisis failed", null);
-        };
-    claims.add(
-        5L, OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/1", CREATED));
-    OutboxDispatch dispatch = new OutboxDispatch(claims, transactions, handlers);
-
-    assertThat(dispatch.route(List.of(5L))).isEmpty();
-
-    assertThat(transactions.log).containsExactly("begin", "rollback");
-    assertThat(claims.failures).containsExactly("5: Route crisis failed");
-  }
-
-  @Test
   void claimedEventsAreSplitIntoOneRunOfConsecutiveIdsPerRoutingThread() {
     assertThat(OutboxRoute.batches(List.of(1L, 2L, 3L, 4L, 5L), 2))
         .containsExactly(List.of(1L, 2L, 3L), List.of(4L, 5L));
     assertThat(OutboxRoute.batches(List.of(1L), 2)).containsExactly(List.of(1L));
     assertThat(OutboxRoute.batches(List.of(), 2)).isEmpty();
+  }
+
+  /** Events 5, 6 and 7: referrals ServiceRequest/1, 2 and 3 accepted. */
+  private void threeReferralsAccepted() {
+    for (long n = 1; n <= 3; n++) {
+      claims.add(
+          4 + n,
+          OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, "ServiceRequest/" + n, CREATED));
+    }
   }
 
   private static List<OutboxHandler> handlersForAll() {
@@ -320,7 +300,7 @@ class OutboxDispatchTest {
 
     InMemoryClaims() {
       super(
-          new NoDatabase(committed -> {}),
+          new NotingTransactions(),
           Clock.systemUTC(),
           new RoutesProperties(
               true,
@@ -387,38 +367,6 @@ class OutboxDispatchTest {
     @Override
     void failed(long eventId, String error) {
       failures.add(eventId + ": " + error);
-    }
-  }
-
-  /** Transactions that note how they ended and tell the claims. */
-  private static final class NoDatabase extends AbstractPlatformTransactionManager {
-    final List<String> log = new ArrayList<>();
-    private final Consumer<Boolean> ended;
-
-    NoDatabase(Consumer<Boolean> ended) {
-      this.ended = ended;
-    }
-
-    @Override
-    protected Object doGetTransaction() {
-      return new Object();
-    }
-
-    @Override
-    protected void doBegin(Object transaction, TransactionDefinition definition) {
-      log.add("begin");
-    }
-
-    @Override
-    protected void doCommit(DefaultTransactionStatus status) {
-      log.add("commit");
-      ended.accept(true);
-    }
-
-    @Override
-    protected void doRollback(DefaultTransactionStatus status) {
-      log.add("rollback");
-      ended.accept(false);
     }
   }
 }
