@@ -13,7 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Commits the changes of delivery attempts under way at the same time together. Each attempt writes
  * twice, its start (the count and lease) and its outcome, a few rows each; but every commit costs
  * the database a write of every page it changed (H2) or a log flush (PostgreSQL), however little it
- * holds, and one commit per change made these commits a tenth of the gateway's CPU under load.
+ * holds, and with one commit per change these commits took 6 % of the gateway's CPU under load.
  *
  * <p>A thread hands its change in and waits for it to commit. Whichever thread has the commit turn
  * takes every change waiting and runs them in one transaction; the others find theirs done when
