@@ -37,8 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The delivery ledger: every state change of a delivery, in a transaction of its own together with
- * the Task feedback and audit entry it implies (an attempt's start and outcome share theirs with
- * those of attempts under way at the same time: {@link GroupCommit}).
+ * the Task feedback and audit entry it implies (an attempt's outcome shares its transaction with
+ * the outcomes of other attempts ending at the same time: {@link GroupCommit}).
  */
 @Component
 public class Deliveries implements DeliveryRecords {
@@ -336,8 +336,11 @@ public class Deliveries implements DeliveryRecords {
    * it. The row is locked while this is decided, so two nodes never both start the same attempt.
    */
   Optional<Delivery> startAttempt(long deliveryId) {
-    return attemptCommits.commit(
-        () -> {
+    // Not a GroupCommit: a start that waited for a group's commit was released together with the
+    // deliveries that group's outcomes queued, and a subscriber's notification of an older Task
+    // version then raced the newer one (and lost, in RoutingOnH2Test).
+    return transaction.execute(
+        tx -> {
           Delivery delivery =
               entityManager.find(Delivery.class, deliveryId, LockModeType.PESSIMISTIC_WRITE);
           Instant now = clock.instant();
