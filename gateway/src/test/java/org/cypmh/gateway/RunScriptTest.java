@@ -50,6 +50,41 @@ class RunScriptTest {
             "-jar", app.resolve("gateway-exec.jar").toString(), "--server.port=9090");
   }
 
+  @Test
+  void prepareOnJdk25TrainsTheAotCacheAndStartsNoGateway() throws Exception {
+    Path app = builtAndExtracted();
+
+    String output = runForOutput(jdk("25"), "--prepare");
+
+    // The stand-in java was called once, to train; a gateway start would have overwritten this.
+    assertThat(Files.readAllLines(arguments()))
+        .contains("-XX:AOTCacheOutput=" + app.resolve("app.aot"), "-Dspring.context.exit=onRefresh")
+        .doesNotContain("--prepare");
+    assertThat(output).contains("Prepared " + app + " for JDK 25");
+  }
+
+  @Test
+  void prepareOnAnOlderJdkOnlyExtractsTheJar() throws Exception {
+    Path app = builtAndExtracted();
+    Files.setLastModifiedTime(
+        checkout.resolve("gateway/target/gateway-exec.jar"), FileTime.from(Instant.now()));
+    Files.setLastModifiedTime(
+        app.resolve("gateway-exec.jar"), FileTime.from(Instant.now().minusSeconds(60)));
+
+    String output = runForOutput(jdk("17"), "--prepare");
+
+    // The stand-in java's last (and only) call: the extraction of the newer jar.
+    assertThat(Files.readAllLines(arguments()))
+        .containsExactly(
+            "-Djarmode=tools",
+            "-jar",
+            checkout.resolve("gateway/target/gateway-exec.jar").toString(),
+            "extract",
+            "--destination",
+            app.toString());
+    assertThat(output).contains("Prepared " + app + " for JDK 17").doesNotContain("AOT");
+  }
+
   /** A packaged jar and its extraction, newer than the jar, so run.sh has nothing to prepare. */
   private Path builtAndExtracted() throws IOException {
     Path bin = Files.createDirectories(checkout.resolve("gateway/bin"));
@@ -78,6 +113,11 @@ class RunScriptTest {
   }
 
   private List<String> run(Path javaHome, String... gatewayArguments) throws Exception {
+    runForOutput(javaHome, gatewayArguments);
+    return Files.readAllLines(arguments());
+  }
+
+  private String runForOutput(Path javaHome, String... gatewayArguments) throws Exception {
     List<String> command =
         new ArrayList<>(List.of("bash", checkout.resolve("gateway/bin/run.sh").toString()));
     command.addAll(List.of(gatewayArguments));
@@ -88,6 +128,6 @@ class RunScriptTest {
     String output = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
-    return Files.readAllLines(arguments());
+    return output;
   }
 }

@@ -46,6 +46,7 @@ final class BenchmarkReport {
   private final Instant started = Instant.now();
   private final Map<String, Object> settings;
   private final Map<String, Long> startUpMillis = new LinkedHashMap<>();
+  private final Map<String, String> gatewayJava = new LinkedHashMap<>();
   private final List<Phase> phases = new ArrayList<>();
   private final Map<String, Object> findings = new LinkedHashMap<>();
 
@@ -53,9 +54,12 @@ final class BenchmarkReport {
     this.settings = settings;
   }
 
-  void startedUp(String gateway, GatewayProcess process) {
+  void startedUp(String gateway, GatewayProcess process) throws IOException {
     startUpMillis.put(gateway, process.startUp().toMillis());
-    System.out.printf("%s gateway ready in %.1f s%n", gateway, process.startUp().toMillis() / 1e3);
+    gatewayJava.put(gateway, process.javaVersion());
+    System.out.printf(
+        "%s gateway ready in %.1f s on Java %s%n",
+        gateway, process.startUp().toMillis() / 1e3, process.javaVersion());
   }
 
   /** Records a phase and prints its row at once, so a long run shows progress. */
@@ -108,7 +112,8 @@ final class BenchmarkReport {
 
   void print(PrintStream out) {
     out.println();
-    out.println("Gateway start-up (launch to ready): " + startUpMillis + " ms");
+    out.println(
+        "Gateway start-up (launch to ready): " + startUpMillis + " ms, on Java " + gatewayJava);
     out.println();
     out.println(header());
     out.println("-".repeat(header().length()));
@@ -140,6 +145,7 @@ final class BenchmarkReport {
     document.put("finishedAt", Instant.now().toString());
     document.put("settings", settings);
     document.put("startUpMillis", startUpMillis);
+    document.put("gatewayJava", gatewayJava);
     document.put("phases", phases);
     document.put("findings", findings);
     Files.createDirectories(json.toAbsolutePath().getParent());

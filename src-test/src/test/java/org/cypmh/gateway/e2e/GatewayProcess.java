@@ -29,6 +29,17 @@ final class GatewayProcess implements AutoCloseable {
   private static final Path RUN_SH =
       Path.of("..", "gateway", "bin", "run.sh").toAbsolutePath().normalize();
 
+  /** The JDK {@code run.sh} starts the gateway on. */
+  enum Jdk {
+    /** The JDK running the tests, as it is: every test sees the JVM the build chose. */
+    TESTS,
+    /**
+     * What {@code run.sh} chooses for a deployment: a JDK 25+ if one is installed (with the AOT
+     * cache it trains), else the default JDK. The load benchmark measures this.
+     */
+    DEPLOYMENT
+  }
+
   private final Process process;
   private final int port;
   private final int mtlsPort;
@@ -50,7 +61,41 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess start(Path dataDir, Path log, List<String> jvmOptions, String... settings)
       throws IOException {
-    return start(dataDir, log, jvmOptions, false, settings);
+    return start(dataDir, log, jvmOptions, Jdk.TESTS, false, settings);
+  }
+
+  /** As {@link #start(Path, Path, List, String...)}, on the given JDK. */
+  static GatewayProcess start(
+      Path dataDir, Path log, List<String> jvmOptions, Jdk jdk, String... settings)
+      throws IOException {
+    return start(dataDir, log, jvmOptions, jdk, false, settings);
+  }
+
+  /**
+   * Prepares this build for the JDK as {@code run.sh --prepare} does (extracts it; on JDK 25+
+   * trains the AOT cache), so no measured start is the first one.
+   */
+  static void prepare(Jdk jdk, Path log) throws IOException, InterruptedException {
+    ProcessBuilder prepare = new ProcessBuilder("bash", RUN_SH.toString(), "--prepare");
+    chooseJdk(prepare, jdk);
+    Process process =
+        prepare
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException("run.sh --prepare failed; see " + log);
+    }
+  }
+
+  private static void chooseJdk(ProcessBuilder launch, Jdk jdk) {
+    if (jdk == Jdk.TESTS) {
+      // The JDK running the tests, as it is (run.sh would otherwise look for a newer one).
+      launch.environment().put("GATEWAY_JAVA_HOME", System.getProperty("java.home"));
+    } else {
+      launch.environment().remove("GATEWAY_JAVA_HOME");
+    }
   }
 
   /**
@@ -60,11 +105,16 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess startEnforced(Path dataDir, Path log, String... settings)
       throws IOException {
-    return start(dataDir, log, List.of(), true, settings);
+    return start(dataDir, log, List.of(), Jdk.TESTS, true, settings);
   }
 
   private static GatewayProcess start(
-      Path dataDir, Path log, List<String> jvmOptions, boolean enforced, String... settings)
+      Path dataDir,
+      Path log,
+      List<String> jvmOptions,
+      Jdk jdk,
+      boolean enforced,
+      String... settings)
       throws IOException {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(
@@ -90,8 +140,7 @@ final class GatewayProcess implements AutoCloseable {
       command.add("--" + setting);
     }
     ProcessBuilder launch = new ProcessBuilder(command);
-    // The JDK running the tests, as it is (run.sh would otherwise look for a newer one).
-    launch.environment().put("GATEWAY_JAVA_HOME", System.getProperty("java.home"));
+    chooseJdk(launch, jdk);
     List<String> options = new ArrayList<>(List.of("-Xmx1g"));
     options.addAll(jvmOptions);
     launch.environment().put("GATEWAY_JAVA_OPTS", String.join(" ", options));
@@ -120,6 +169,25 @@ final class GatewayProcess implements AutoCloseable {
   /** The mutual-TLS port of an enforced gateway ({@link #startEnforced}); -1 otherwise. */
   int mtlsPort() {
     return mtlsPort;
+  }
+
+  /**
+   * The Java version the gateway runs on, from its JDK's {@code release} file (run.sh execs the
+   * JVM, so this process is the JVM).
+   */
+  String javaVersion() throws IOException {
+    Path java =
+        Path.of(
+            process
+                .info()
+                .command()
+                .orElseThrow(() -> new IllegalStateException("the gateway's command is unknown")));
+    Path release = java.toRealPath().getParent().getParent().resolve("release");
+    return Files.readAllLines(release).stream()
+        .filter(line -> line.startsWith("JAVA_VERSION="))
+        .map(line -> line.substring("JAVA_VERSION=".length()).replace("\"", ""))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(release + " names no JAVA_VERSION"));
   }
 
   /** Operating-system process id, e.g. to read its memory from {@code /proc}. */

@@ -110,6 +110,8 @@ public final class LoadBenchmark {
       runAgainstTarget();
       return;
     }
+    // The first start of a build on JDK 25+ trains its AOT cache; no measured start should.
+    GatewayProcess.prepare(settings.jdk(), root.resolve("prepare.log"));
     if (settings.runs("intake")
         || settings.runs("delivery")
         || settings.runs("bare")
@@ -451,6 +453,7 @@ public final class LoadBenchmark {
             dataDir,
             root.resolve(name + ".log"),
             jvm,
+            settings.jdk(),
             PartnerNetwork.processSettings(extra.toArray(String[]::new)));
     report.startedUp(name, process);
     return process;

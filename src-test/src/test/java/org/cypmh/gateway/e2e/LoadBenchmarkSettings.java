@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,6 +37,9 @@ import java.util.Set;
  *     interventions, care plans, GP pulls) or {@code wrk-script} (only the shared wrk script's
  *     referral, {@link ScriptReferral}, to compare with plain HAPI measured by wrk)
  * @param jfr record the compared gateways with Java Flight Recorder and attribute their CPU
+ * @param jdk the JDK the gateways run on: {@code deployment} (what {@code run.sh} chooses: a JDK
+ *     25+ with its AOT cache when one is installed) or {@code tests} (the JDK running the
+ *     benchmark)
  * @param out the JSON result file
  */
 record LoadBenchmarkSettings(
@@ -55,6 +59,7 @@ record LoadBenchmarkSettings(
     Duration pullPhase,
     String mix,
     boolean jfr,
+    GatewayProcess.Jdk jdk,
     Path out) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
@@ -76,6 +81,7 @@ record LoadBenchmarkSettings(
     DEFAULTS.put("pull-phase", "60");
     DEFAULTS.put("mix", "partner-traffic");
     DEFAULTS.put("jfr", "true");
+    DEFAULTS.put("jdk", "deployment");
     DEFAULTS.put("out", "target/load-benchmark/result.json");
   }
 
@@ -108,6 +114,7 @@ record LoadBenchmarkSettings(
         seconds(values.get("pull-phase")),
         values.get("mix"),
         Boolean.parseBoolean(values.get("jfr")),
+        GatewayProcess.Jdk.valueOf(values.get("jdk").toUpperCase(Locale.ROOT)),
         Path.of(values.get("out")));
   }
 
@@ -134,6 +141,7 @@ record LoadBenchmarkSettings(
     map.put("pullPhaseSeconds", pullPhase.toSeconds());
     map.put("mix", mix);
     map.put("jfr", jfr);
+    map.put("jdk", jdk.name().toLowerCase(Locale.ROOT));
     map.put("cores", Runtime.getRuntime().availableProcessors());
     map.put("java", System.getProperty("java.version"));
     return map;
