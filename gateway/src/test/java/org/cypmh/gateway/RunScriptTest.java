@@ -51,6 +51,17 @@ class RunScriptTest {
   }
 
   @Test
+  void byDefaultJavaThreadPrioritiesReachTheOperatingSystem() throws Exception {
+    builtAndExtracted();
+
+    List<String> arguments = run(jdk("17"), "--server.port=9090");
+
+    // Without it Linux ignores Java priorities, and routing and delivery would compete with
+    // partners' requests on equal terms (routes' BackgroundThreads).
+    assertThat(arguments).contains("-XX:ThreadPriorityPolicy=1");
+  }
+
+  @Test
   void prepareOnJdk25TrainsTheAotCacheAndStartsNoGateway() throws Exception {
     Path app = builtAndExtracted();
 

@@ -90,6 +90,8 @@ class AuditConfig {
               r -> {
                 Thread thread = new Thread(r, "audit-sealer");
                 thread.setDaemon(true);
+                // Background work, like routing and delivery (routes' BackgroundThreads).
+                thread.setPriority(Thread.MIN_PRIORITY);
                 return thread;
               });
       Duration sealInterval = properties.sealInterval();

@@ -54,6 +54,8 @@ class EmbeddedDatabaseCompaction implements SmartLifecycle {
             task -> {
               Thread thread = new Thread(task, "h2-compaction");
               thread.setDaemon(true);
+              // Background work, like routing and delivery (routes' BackgroundThreads).
+              thread.setPriority(Thread.MIN_PRIORITY);
               return thread;
             });
     scheduler.scheduleWithFixedDelay(this::compactOnce, 1, 1, TimeUnit.SECONDS);

@@ -11,6 +11,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +64,15 @@ class DeliverySurvivesRestartTest {
           .atMost(Duration.ofSeconds(5))
           .until(() -> acceptedFor(referral) == 1);
       assertThat(requestsFor(referral)).isGreaterThan(beforeRestart);
+      // Routing and delivery (every Camel thread) yield the CPU to partners' requests (issue 25).
+      Map<String, Set<Integer>> nice = second.niceValuesByThreadName();
+      assertThat(nice).containsEntry("Camel (camel-1)", Set.of(4));
+      assertThat(nice).containsEntry("audit-sealer", Set.of(4));
+      assertThat(nice).containsEntry("h2-compaction", Set.of(4));
+      assertThat(nice.entrySet())
+          .filteredOn(thread -> thread.getKey().startsWith("http-nio-"))
+          .isNotEmpty()
+          .allSatisfy(thread -> assertThat(thread.getValue()).containsExactly(0));
       String deliveries =
           new GatewayClient(second.port())
               .get(

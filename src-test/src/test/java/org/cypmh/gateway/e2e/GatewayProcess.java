@@ -13,7 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The packaged gateway ({@code gateway/target/gateway-exec.jar}) run as a separate operating-system
@@ -141,7 +146,8 @@ final class GatewayProcess implements AutoCloseable {
     }
     ProcessBuilder launch = new ProcessBuilder(command);
     chooseJdk(launch, jdk);
-    List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+    // ThreadPriorityPolicy as run.sh has it: Java thread priorities reach the operating system.
+    List<String> options = new ArrayList<>(List.of("-Xmx1g", "-XX:ThreadPriorityPolicy=1"));
     options.addAll(jvmOptions);
     launch.environment().put("GATEWAY_JAVA_OPTS", String.join(" ", options));
     Process process =
@@ -193,6 +199,24 @@ final class GatewayProcess implements AutoCloseable {
   /** Operating-system process id, e.g. to read its memory from {@code /proc}. */
   long pid() {
     return process.pid();
+  }
+
+  /**
+   * The Linux nice value of each of the JVM's threads, keyed by the thread name the kernel keeps
+   * (its first 15 characters, e.g. {@code Camel (camel-1)}), read from {@code /proc}.
+   */
+  Map<String, Set<Integer>> niceValuesByThreadName() throws IOException {
+    Map<String, Set<Integer>> nice = new TreeMap<>();
+    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+      for (Path thread : threads.toList()) {
+        String name = Files.readString(thread.resolve("comm")).strip();
+        // stat: "tid (comm) state ...": nice is the 17th field after the closing parenthesis.
+        String stat = Files.readString(thread.resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
+        nice.computeIfAbsent(name, n -> new TreeSet<>()).add(Integer.parseInt(fields[16]));
+      }
+    }
+    return nice;
   }
 
   /** From launching the JVM until the readiness probe first answered 200. */

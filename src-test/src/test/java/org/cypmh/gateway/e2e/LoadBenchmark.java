@@ -58,7 +58,8 @@ public final class LoadBenchmark {
           "-XX:ReservedCodeCacheSize=128m",
           "-Xss512k",
           "-XX:+UseG1GC",
-          "-XX:G1PeriodicGCInterval=30000");
+          "-XX:G1PeriodicGCInterval=30000",
+          "-XX:ThreadPriorityPolicy=1");
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final double RATIO_WORTH_PROFILING = 0.8;
