@@ -55,11 +55,12 @@ final class BenchmarkReport {
   }
 
   void startedUp(String gateway, GatewayProcess process) throws IOException {
+    String java = process.javaVersion();
     startUpMillis.put(gateway, process.startUp().toMillis());
-    gatewayJava.put(gateway, process.javaVersion());
+    gatewayJava.put(gateway, java);
     System.out.printf(
         "%s gateway ready in %.1f s on Java %s%n",
-        gateway, process.startUp().toMillis() / 1e3, process.javaVersion());
+        gateway, process.startUp().toMillis() / 1e3, java);
   }
 
   /** Records a phase and prints its row at once, so a long run shows progress. */

@@ -3,7 +3,6 @@ package org.cypmh.gateway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class PrepareCommandTest {
 
   @Test
   void theReadmePrepareCommandPreparesTheBuildAndStartsNoGateway() throws Exception {
-    String command = readmeBlockContaining("run.sh --prepare");
+    String command = ReadmeCommands.blockContaining("run.sh --prepare");
     ProcessBuilder shell =
         new ProcessBuilder("bash", "-euo", "pipefail", "-c", command)
             .directory(ROOT.toFile())
@@ -38,13 +37,5 @@ class PrepareCommandTest {
         .contains("Prepared " + app + " for JDK " + Runtime.version().feature())
         .doesNotContain("Started GatewayApplication");
     assertThat(app.resolve("gateway-exec.jar")).exists();
-  }
-
-  private static String readmeBlockContaining(String text) throws Exception {
-    String readme = Files.readString(ROOT.resolve("README.md"));
-    int at = readme.indexOf(text);
-    assertThat(at).as("README mentions %s", text).isPositive();
-    int start = readme.lastIndexOf("```sh\n", at) + "```sh\n".length();
-    return readme.substring(start, readme.indexOf("```", start));
   }
 }
