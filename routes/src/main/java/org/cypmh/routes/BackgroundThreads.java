@@ -16,19 +16,20 @@ import org.springframework.stereotype.Component;
  * request thread only hands work to them and never waits for one.
  *
  * <p>Measured on 2 cores at 20 referrals/s (issue 25): with routing and delivery at the request
- * threads' priority, intake p99 was 451-784 ms; one step lower (nice 4), 280-312 ms, and every
- * referral was still delivered, since the lower weight only matters while the request threads want
- * the CPU. Java priorities reach Linux only with {@code -XX:ThreadPriorityPolicy=1}, which {@code
- * gateway/bin/run.sh} sets; lowering a thread's priority needs no privilege.
+ * threads' priority, intake p99 was 451-784 ms; one step lower (nice 4), 280-312 ms. The lower
+ * weight only matters while the request threads want the CPU: at 20/s the delivery backlog stayed
+ * at 0-20 (README, "Seventh round"). Java priorities reach Linux only with {@code
+ * -XX:ThreadPriorityPolicy=1}, which {@code gateway/bin/run.sh} sets; lowering a thread's priority
+ * needs no privilege.
  */
 @Component
 public class BackgroundThreads implements CamelContextConfiguration {
 
   /** The priority of the gateway's background threads: Linux nice 4 under that policy. */
-  public static final int PRIORITY = Thread.MIN_PRIORITY;
+  private static final int PRIORITY = Thread.MIN_PRIORITY;
 
   /** A factory making the threads of {@code threads} at the background priority. */
-  public static ThreadFactory lowered(ThreadFactory threads) {
+  private static ThreadFactory lowered(ThreadFactory threads) {
     return task -> {
       Thread thread = threads.newThread(task);
       thread.setPriority(PRIORITY);
