@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import org.hl7.fhir.r4.model.Subscription;
@@ -22,6 +23,13 @@ import org.springframework.stereotype.Component;
  * every create, update and delete changes) is read first, in the caller's transaction, so a
  * subscription stored a moment ago, or in the same transaction, is never missed. The subscriptions
  * returned are shared: callers only read them.
+ *
+ * <p>Reading the fingerprint does not flush the transaction's unwritten changes first: that flush
+ * checked every entity the transaction had loaded, and was most of the fingerprint's cost (issue
+ * 25). A Subscription stored in the same transaction is in the database by then all the same: HAPI
+ * writes each created resource before it calls the Task hooks of a single write, and a FHIR
+ * transaction Bundle calls them only after writing all its entries (RoutingBehaviour checks the
+ * first).
  */
 @Component
 class LiveSubscriptions {
@@ -56,6 +64,7 @@ class LiveSubscriptions {
                 "select count(r), coalesce(sum(r.myVersion), 0) from ResourceTable r"
                     + " where r.myResourceType = 'Subscription'",
                 Object[].class)
+            .setFlushMode(FlushModeType.COMMIT)
             .getSingleResult();
     return new Fingerprint(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
   }

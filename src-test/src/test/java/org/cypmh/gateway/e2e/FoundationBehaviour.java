@@ -46,6 +46,17 @@ abstract class FoundationBehaviour {
   }
 
   @Test
+  void camelDoesNotInspectTheBeansMadeForEachRequest() {
+    // HAPI makes prototype beans for every search and transaction; Camel's Spring post-processor
+    // would reflect over each of them looking for Camel annotations the gateway does not use.
+    assertThat(
+            applicationContext
+                .getBean(org.apache.camel.spring.spi.CamelBeanPostProcessor.class)
+                .isEnabled())
+        .isFalse();
+  }
+
+  @Test
   void transactionBundleStoresPatientAndReferralThatReadBack() {
     String nhsNumber = NhsNumbers.next();
     ServiceRequest referral = TestReferrals.eatingDisorderReferral("Restrictive eating");

@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Referrals routed by the demo routes and delivered to partner services (WireMock over mTLS): the
@@ -34,6 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Task following along. Subclasses choose the storage.
  */
 abstract class RoutingBehaviour extends RoutingBehaviourSupport {
+
+  @Autowired DaoRegistry daoRegistry;
+  @Autowired PlatformTransactionManager transactions;
 
   static Stream<Arguments> demoPathways() {
     return Stream.of(
@@ -253,6 +261,61 @@ abstract class RoutingBehaviour extends RoutingBehaviourSupport {
         .extracting(t -> t.getBusinessStatus().getText())
         .contains("delivered to HealthcareService/camhs-crisis");
     assertThat(notified).extracting(t -> t.getMeta().getVersionId()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void subscriptionStoredEarlierInTheSameDatabaseTransactionIsToldOfTheTaskChange() {
+    // The gateway's own code may store a Subscription and change a Task in one transaction, not
+    // a FHIR transaction Bundle (whose writes HAPI flushes before any Task hook runs).
+    String patient =
+        gateway
+            .fhir()
+            .create()
+            .resource(RoutingReferrals.referral().patient(NhsNumbers.next()))
+            .execute()
+            .getId()
+            .getIdPart();
+    String hook = "/same-transaction-" + patient + "/notify";
+    PartnerNetwork.PARTNERS
+        .server()
+        .stubFor(post(urlEqualTo(hook)).willReturn(aResponse().withStatus(200)));
+    Subscription subscription = new Subscription();
+    subscription.setStatus(Subscription.SubscriptionStatus.ACTIVE);
+    subscription.setReason("Stored with the Task it follows");
+    subscription.setCriteria("Task?subject=Patient/" + patient);
+    subscription
+        .getChannel()
+        .setType(Subscription.SubscriptionChannelType.RESTHOOK)
+        .setEndpoint(PartnerNetwork.PARTNERS.baseUrl() + hook)
+        .setPayload("application/fhir+json");
+    subscription.addExtension(
+        "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials",
+        new StringType("demo-partners"));
+    Task task = new Task();
+    task.setStatus(Task.TaskStatus.REQUESTED);
+    task.setIntent(Task.TaskIntent.ORDER);
+    task.setFor(new org.hl7.fhir.r4.model.Reference("Patient/" + patient));
+    task.getBusinessStatus().setText("stored with its subscription");
+
+    String taskId =
+        new TransactionTemplate(transactions)
+            .execute(
+                status -> {
+                  daoRegistry
+                      .getResourceDao(Subscription.class)
+                      .create(subscription, new SystemRequestDetails());
+                  return daoRegistry
+                      .getResourceDao(Task.class)
+                      .create(task, new SystemRequestDetails())
+                      .getId()
+                      .toUnqualifiedVersionless()
+                      .getValue();
+                });
+
+    await().atMost(DELIVERY).until(() -> !notificationsTo(hook).isEmpty());
+    assertThat(notificationsTo(hook))
+        .extracting(t -> t.getIdElement().toUnqualifiedVersionless().getValue())
+        .containsExactly(taskId);
   }
 
   static List<Task> notificationsTo(String path) {
