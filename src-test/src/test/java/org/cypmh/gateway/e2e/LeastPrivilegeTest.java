@@ -340,19 +340,7 @@ class LeastPrivilegeTest {
     }
 
     private Subscription taskSubscription(String hook) {
-      Subscription subscription = new Subscription();
-      subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
-      subscription.setReason("Tasks");
-      subscription.setCriteria("Task?status:not=draft");
-      subscription
-          .getChannel()
-          .setType(Subscription.SubscriptionChannelType.RESTHOOK)
-          .setEndpoint(PartnerNetwork.PARTNERS.baseUrl() + hook)
-          .setPayload("application/fhir+json");
-      subscription.addExtension(
-          "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials",
-          new org.hl7.fhir.r4.model.StringType("demo-partners"));
-      return subscription;
+      return PartnerNetwork.subscription("Task?status:not=draft", hook, "Tasks");
     }
 
     private String hook(String name) {

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Subscription;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -157,6 +159,26 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
   }
 
   /** A partner's FHIR REST answer to a referral transaction: Patient found, referral created. */
+  /**
+   * A rest-hook Subscription (requested) notifying {@code path} on the partners' server, through
+   * the demo partner credentials (the server requires the gateway's client certificate).
+   */
+  static Subscription subscription(String criteria, String path, String reason) {
+    Subscription subscription = new Subscription();
+    subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
+    subscription.setReason(reason);
+    subscription.setCriteria(criteria);
+    subscription
+        .getChannel()
+        .setType(Subscription.SubscriptionChannelType.RESTHOOK)
+        .setEndpoint(PARTNERS.baseUrl() + path)
+        .setPayload("application/fhir+json");
+    subscription.addExtension(
+        "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials",
+        new StringType("demo-partners"));
+    return subscription;
+  }
+
   static ResponseDefinitionBuilder transactionAccepted() {
     return aResponse()
         .withStatus(200)

@@ -22,7 +22,6 @@ import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
-import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
@@ -229,19 +228,13 @@ abstract class RoutingBehaviour extends RoutingBehaviourSupport {
             .getId()
             .getIdPart();
     String hook = "/referrer-" + referral.identifier() + "/notify";
-    Subscription subscription = new Subscription();
-    subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
-    subscription.setReason("Follow my referrals");
-    subscription.setCriteria("Task?subject=Patient/" + patient);
-    subscription
-        .getChannel()
-        .setType(Subscription.SubscriptionChannelType.RESTHOOK)
-        .setEndpoint(PartnerNetwork.PARTNERS.baseUrl() + hook)
-        .setPayload("application/fhir+json");
-    subscription.addExtension(
-        "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials",
-        new StringType("demo-partners"));
-    gateway.fhir().create().resource(subscription).execute();
+    gateway
+        .fhir()
+        .create()
+        .resource(
+            PartnerNetwork.subscription(
+                "Task?subject=Patient/" + patient, hook, "Follow my referrals"))
+        .execute();
     PartnerNetwork.PARTNERS
         .server()
         .stubFor(post(urlEqualTo(hook)).willReturn(aResponse().withStatus(200)));
@@ -279,18 +272,9 @@ abstract class RoutingBehaviour extends RoutingBehaviourSupport {
     PartnerNetwork.PARTNERS
         .server()
         .stubFor(post(urlEqualTo(hook)).willReturn(aResponse().withStatus(200)));
-    Subscription subscription = new Subscription();
-    subscription.setStatus(Subscription.SubscriptionStatus.ACTIVE);
-    subscription.setReason("Stored with the Task it follows");
-    subscription.setCriteria("Task?subject=Patient/" + patient);
-    subscription
-        .getChannel()
-        .setType(Subscription.SubscriptionChannelType.RESTHOOK)
-        .setEndpoint(PartnerNetwork.PARTNERS.baseUrl() + hook)
-        .setPayload("application/fhir+json");
-    subscription.addExtension(
-        "https://cypmh-gateway.org/fhir/StructureDefinition/endpoint-credentials",
-        new StringType("demo-partners"));
+    Subscription subscription =
+        PartnerNetwork.subscription(
+            "Task?subject=Patient/" + patient, hook, "Stored with the Task it follows");
     Task task = new Task();
     task.setStatus(Task.TaskStatus.REQUESTED);
     task.setIntent(Task.TaskIntent.ORDER);
