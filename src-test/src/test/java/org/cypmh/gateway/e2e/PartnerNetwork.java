@@ -158,7 +158,6 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
     return partners;
   }
 
-  /** A partner's FHIR REST answer to a referral transaction: Patient found, referral created. */
   /**
    * A rest-hook Subscription (requested) notifying {@code path} on the partners' server, through
    * the demo partner credentials (the server requires the gateway's client certificate).
@@ -179,6 +178,7 @@ class PartnerNetwork implements ApplicationContextInitializer<ConfigurableApplic
     return subscription;
   }
 
+  /** A partner's FHIR REST answer to a referral transaction: Patient found, referral created. */
   static ResponseDefinitionBuilder transactionAccepted() {
     return aResponse()
         .withStatus(200)
