@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
  * Switches off Camel's Spring bean post-processor, which inspects every bean Spring creates, by
  * reflection, for Camel annotations ({@code @EndpointInject}, {@code @Produce}, {@code @Consume}
  * and the like). HAPI creates prototype beans for every search and transaction, so it ran several
- * times per request (about 1 % of the CPU and 2 % of the memory allocated under intake load, issue
+ * times per request (about 1 % of the CPU and 3 % of the memory allocated under intake load, issue
  * 25). The gateway uses none of those annotations: its routes and templates are wired by Spring.
  *
  * <p>{@code camel.main.bean-post-processor-enabled=false} (application.yaml) is not enough: Camel

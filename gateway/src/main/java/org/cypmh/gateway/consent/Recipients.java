@@ -8,8 +8,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +18,6 @@ import org.cypmh.profiles.api.ConformancePackage;
 import org.cypmh.routes.api.DirectoryService;
 import org.cypmh.routes.api.ServiceDirectory;
 import org.cypmh.terminology.api.TerminologyContent;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.springframework.stereotype.Component;
 
@@ -45,10 +41,9 @@ public class Recipients {
   }
 
   Recipient of(DirectoryService service) {
-    Optional<Organization> organisation = organisation(service.organization());
     return new Recipient(
         service.organization(),
-        organisation.flatMap(Recipients::odsCode).orElse(null),
+        service.organizationOdsCode(),
         service.serviceId(),
         service.types(),
         sector(service.types()),
@@ -78,27 +73,6 @@ public class Recipients {
     directory.ofOrganisation(reference).forEach(s -> types.addAll(s.types()));
     return Optional.of(
         new Recipient(reference, odsCode, null, types, sector(types), organisation.getName()));
-  }
-
-  private Optional<Organization> organisation(String reference) {
-    if (reference == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          daoRegistry
-              .getResourceDao(Organization.class)
-              .read(new IdType(reference), new SystemRequestDetails()));
-    } catch (ResourceNotFoundException | ResourceGoneException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<String> odsCode(Organization organisation) {
-    return organisation.getIdentifier().stream()
-        .filter(i -> ConformancePackage.ODS_ORGANIZATION_SYSTEM.equals(i.getSystem()))
-        .map(Identifier::getValue)
-        .findFirst();
   }
 
   /** The sector of the service types; if they span sectors, none (the strictest policy applies). */

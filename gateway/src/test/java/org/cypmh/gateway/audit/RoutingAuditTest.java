@@ -268,6 +268,7 @@ class RoutingAuditTest {
         "HealthcareService/" + id,
         name,
         "Organization/trust",
+        null,
         Set.of(),
         null,
         null,

@@ -10,6 +10,8 @@ import java.util.Set;
  * @param resourceId the HealthcareService resource id, e.g. {@code HealthcareService/camhs-crisis}
  * @param name what people call it
  * @param organization the providing Organization's reference, e.g. {@code Organization/leeds-camhs}
+ * @param organizationOdsCode that Organization's ODS code, or null if it has none (kept here so
+ *     that consent, asked for every routing decision, need not read the Organization each time)
  * @param types service type codes ({@code cypmh-service-type})
  * @param minAge youngest eligible age in whole years, or null
  * @param maxAge oldest eligible age in whole years, or null
@@ -22,6 +24,7 @@ public record DirectoryService(
     String resourceId,
     String name,
     String organization,
+    String organizationOdsCode,
     Set<String> types,
     Integer minAge,
     Integer maxAge,

@@ -17,8 +17,10 @@ import org.cypmh.routes.api.PartnerEndpoint;
 import org.cypmh.routes.api.PartnerEndpoint.Connection;
 import org.cypmh.routes.api.ServiceDirectory;
 import org.cypmh.terminology.api.TerminologyContent;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.HealthcareService;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Range;
@@ -127,6 +129,7 @@ class FhirServiceDirectory implements ServiceDirectory {
         service.getIdElement().toUnqualifiedVersionless().getValue(),
         service.getName(),
         service.getProvidedBy().getReference(),
+        odsCodeOf(service.getProvidedBy()).orElse(null),
         Set.copyOf(types),
         ages.hasLow() ? ages.getLow().getValue().intValue() : null,
         ages.hasHigh() ? ages.getHigh().getValue().intValue() : null,
@@ -137,6 +140,26 @@ class FhirServiceDirectory implements ServiceDirectory {
             .flatMap(Optional::stream)
             .findFirst()
             .orElse(null));
+  }
+
+  /** The providing Organization's ODS code; none if it has none or is not stored. */
+  private Optional<String> odsCodeOf(Reference organisation) {
+    IIdType id = organisation.getReferenceElement();
+    if (!"Organization".equals(id.getResourceType()) || !id.hasIdPart() || id.isAbsolute()) {
+      return Optional.empty();
+    }
+    try {
+      return daoRegistry
+          .getResourceDao(Organization.class)
+          .read(id.toUnqualifiedVersionless(), new SystemRequestDetails())
+          .getIdentifier()
+          .stream()
+          .filter(i -> ODS_SYSTEM.equals(i.getSystem()) && i.hasValue())
+          .map(Identifier::getValue)
+          .findFirst();
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return Optional.empty();
+    }
   }
 
   private Optional<PartnerEndpoint> activeEndpoint(Reference reference) {

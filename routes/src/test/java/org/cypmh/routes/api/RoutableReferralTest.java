@@ -89,6 +89,7 @@ class RoutableReferralTest {
             "HealthcareService/mhst-west",
             "MHST",
             null,
+            null,
             Set.of("mhst"),
             4,
             18,

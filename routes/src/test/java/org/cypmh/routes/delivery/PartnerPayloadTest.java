@@ -428,6 +428,7 @@ class PartnerPayloadTest {
         "HealthcareService/camhs-crisis",
         "CAMHS crisis team",
         "Organization/demo-camhs-trust",
+        null,
         Set.of("camhs-crisis"),
         null,
         null,

@@ -123,6 +123,7 @@ class CachedServiceDirectoryTest {
           "HealthcareService/1",
           name,
           "Organization/1",
+          null,
           Set.of("spa"),
           null,
           null,

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.cypmh.routes.api.DirectoryService;
+import org.cypmh.routes.api.ServiceDirectory;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -41,6 +43,7 @@ abstract class RoutingBehaviour extends RoutingBehaviourSupport {
 
   @Autowired DaoRegistry daoRegistry;
   @Autowired PlatformTransactionManager transactions;
+  @Autowired ServiceDirectory directory;
 
   static Stream<Arguments> demoPathways() {
     return Stream.of(
@@ -142,6 +145,20 @@ abstract class RoutingBehaviour extends RoutingBehaviourSupport {
     assertThat(only(payload, ServiceRequest.class).getPerformerType().getCoding())
         .extracting(c -> c.getCode())
         .containsExactly("camhs-eating-disorders", "adult-eating-disorders");
+  }
+
+  /**
+   * Consent names recipients by ODS code and is asked at every routing decision, so the directory
+   * carries each service's organisation code (read once per directory answer, not per decision).
+   */
+  @Test
+  void directoryServiceCarriesItsOrganisationsOdsCode() {
+    DirectoryService charity = directory.byId("vcse-first-steps-ed").orElseThrow();
+    assertThat(charity.organizationOdsCode()).isEqualTo("8ZZ02");
+    assertThat(directory.byIdentifier(ServiceDirectory.ODS_SYSTEM, "8ZZ02"))
+        .get()
+        .extracting(DirectoryService::organization)
+        .isEqualTo(charity.organization());
   }
 
   @Test
