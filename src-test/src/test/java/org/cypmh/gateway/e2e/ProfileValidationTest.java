@@ -2,6 +2,10 @@ package org.cypmh.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -139,6 +144,48 @@ class ProfileValidationTest {
     HttpResponse<String> response = gateway.post("/fhir", bundle);
 
     assertRefusedAt(response, "Bundle.entry[1].resource.priority");
+  }
+
+  /**
+   * A refusal is the partner's mistake, not the gateway's error: answered, and logged once as the
+   * request's outcome, never as an ERROR with a stack trace (HAPI reports every exception a hook
+   * throws so, unless the gateway's log filter drops it).
+   */
+  @Test
+  void aRefusedPayloadIsLoggedAsItsOutcomeNotAsAnError() {
+    Bundle bundle =
+        TestReferrals.transaction(
+            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
+    ((ServiceRequest) bundle.getEntry().get(1).getResource()).setPriority(null);
+    ListAppender<ILoggingEvent> hapiHooks =
+        capture("ca.uhn.fhir.interceptor.executor.BaseInterceptorService");
+    ListAppender<ILoggingEvent> outcomes = capture("org.cypmh.gateway.requests");
+    HttpResponse<String> response;
+    try {
+      response = gateway.post("/fhir", bundle);
+    } finally {
+      release("ca.uhn.fhir.interceptor.executor.BaseInterceptorService", hapiHooks);
+      release("org.cypmh.gateway.requests", outcomes);
+    }
+
+    assertRefusedAt(response, "Bundle.entry[1].resource.priority");
+    assertThat(hapiHooks.list).isEmpty();
+    assertThat(outcomes.list).hasSize(1);
+    assertThat(outcomes.list.get(0).getLevel()).isEqualTo(Level.INFO);
+    assertThat(outcomes.list.get(0).getKeyValuePairs())
+        .extracting(pair -> pair.key + "=" + pair.value)
+        .contains("operation=transaction", "status=422");
+  }
+
+  private static ListAppender<ILoggingEvent> capture(String loggerName) {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    ((Logger) LoggerFactory.getLogger(loggerName)).addAppender(appender);
+    return appender;
+  }
+
+  private static void release(String loggerName, ListAppender<ILoggingEvent> appender) {
+    ((Logger) LoggerFactory.getLogger(loggerName)).detachAppender(appender);
   }
 
   @Test
