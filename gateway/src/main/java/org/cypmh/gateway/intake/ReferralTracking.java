@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import java.time.Clock;
 import java.util.Date;
@@ -74,20 +75,21 @@ class ReferralTracking implements FhirServerInterceptor {
   }
 
   @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-  void created(IBaseResource resource, RequestDetails request) {
+  void created(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
     if (!routing || !(resource instanceof ServiceRequest referral)) {
       return;
     }
     String taskId =
         taskDao()
-            .create(trackingTask(referral), new SystemRequestDetails())
+            .create(trackingTask(referral, transaction), new SystemRequestDetails())
             .getId()
             .toUnqualifiedVersionless()
             .getValue();
     outbox.publish(
         OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, versioned(referral), clock.instant())
             .tracking(taskId)
-            .targetedAt(BarsHeaders.targetService(request)));
+            .targetedAt(BarsHeaders.targetService(request)),
+        referral);
     remember(request, referral, taskId);
     metrics.received(request, "accepted");
   }
@@ -127,7 +129,7 @@ class ReferralTracking implements FhirServerInterceptor {
     return found.stream().map(Task.class::cast).findFirst();
   }
 
-  private Task trackingTask(ServiceRequest referral) {
+  private Task trackingTask(ServiceRequest referral, TransactionDetails transaction) {
     Task task = new Task();
     task.getMeta().addProfile(TASK_PROFILE);
     task.setStatus(Task.TaskStatus.REQUESTED);
@@ -148,7 +150,7 @@ class ReferralTracking implements FhirServerInterceptor {
       task.getBusinessStatus()
           .setText("validation request received by the gateway, awaiting routing");
     }
-    if (trace.awaitsTrace(referral.getSubject())) {
+    if (trace.awaitsTrace(referral.getSubject(), transaction)) {
       // Kept as an input, not in businessStatus, which routing rewrites at every step.
       NhsNumberTrace.markAwaitingTrace(task);
     }

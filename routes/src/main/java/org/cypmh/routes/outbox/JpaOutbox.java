@@ -4,6 +4,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.cypmh.routes.api.Outbox;
 import org.cypmh.routes.api.OutboxMessage;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.springframework.stereotype.Component;
 
 /** The outbox as a table ({@code GW_OUTBOX_EVENT}), written in the publisher's transaction. */
@@ -12,9 +13,21 @@ class JpaOutbox implements Outbox {
 
   @PersistenceContext private EntityManager entityManager;
 
+  private final WrittenReferrals writtenReferrals;
+
+  JpaOutbox(WrittenReferrals writtenReferrals) {
+    this.writtenReferrals = writtenReferrals;
+  }
+
   // No transaction of its own: the shared entity manager refuses to persist outside the caller's.
   @Override
   public void publish(OutboxMessage message) {
     entityManager.persist(new OutboxEvent(message));
+  }
+
+  @Override
+  public void publish(OutboxMessage message, ServiceRequest written) {
+    publish(message);
+    writtenReferrals.written(message.focus(), written);
   }
 }

@@ -34,18 +34,28 @@ class StoredReferrals {
   private final DaoRegistry daoRegistry;
   private final ValueSetMembership terminology;
   private final ServiceDirectory directory;
+  private final WrittenReferrals written;
 
   StoredReferrals(
-      DaoRegistry daoRegistry, ValueSetMembership terminology, ServiceDirectory directory) {
+      DaoRegistry daoRegistry,
+      ValueSetMembership terminology,
+      ServiceDirectory directory,
+      WrittenReferrals written) {
     this.daoRegistry = daoRegistry;
     this.terminology = terminology;
     this.directory = directory;
+    this.written = written;
   }
 
+  /** The referral version an event is about, e.g. {@code ServiceRequest/123/_history/1}. */
   ServiceRequest read(String focus) {
-    return daoRegistry
-        .getResourceDao(ServiceRequest.class)
-        .read(new IdType(focus), new SystemRequestDetails());
+    return written
+        .take(focus)
+        .orElseGet(
+            () ->
+                daoRegistry
+                    .getResourceDao(ServiceRequest.class)
+                    .read(new IdType(focus), new SystemRequestDetails()));
   }
 
   /** The referral, ready for the routes; referred on its authored date, or when it was received. */
