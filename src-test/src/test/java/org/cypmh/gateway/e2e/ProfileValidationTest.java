@@ -136,10 +136,7 @@ class ProfileValidationTest {
 
   @Test
   void errorsInsideATransactionNameTheEntry() {
-    Bundle bundle =
-        TestReferrals.transaction(
-            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
-    ((ServiceRequest) bundle.getEntry().get(1).getResource()).setPriority(null);
+    Bundle bundle = referralTransactionWithoutPriority();
 
     HttpResponse<String> response = gateway.post("/fhir", bundle);
 
@@ -153,10 +150,7 @@ class ProfileValidationTest {
    */
   @Test
   void aRefusedPayloadIsLoggedAsItsOutcomeNotAsAnError() {
-    Bundle bundle =
-        TestReferrals.transaction(
-            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
-    ((ServiceRequest) bundle.getEntry().get(1).getResource()).setPriority(null);
+    Bundle bundle = referralTransactionWithoutPriority();
     ListAppender<ILoggingEvent> hapiHooks =
         capture("ca.uhn.fhir.interceptor.executor.BaseInterceptorService");
     ListAppender<ILoggingEvent> outcomes = capture("org.cypmh.gateway.requests");
@@ -175,6 +169,15 @@ class ProfileValidationTest {
     assertThat(outcomes.list.get(0).getKeyValuePairs())
         .extracting(pair -> pair.key + "=" + pair.value)
         .contains("operation=transaction", "status=422");
+  }
+
+  /** A referral transaction whose referral lacks the priority the CYPMH profile requires. */
+  private static Bundle referralTransactionWithoutPriority() {
+    Bundle bundle =
+        TestReferrals.transaction(
+            NhsNumbers.next(), TestReferrals.eatingDisorderReferral("Low mood"));
+    ((ServiceRequest) bundle.getEntry().get(1).getResource()).setPriority(null);
+    return bundle;
   }
 
   private static ListAppender<ILoggingEvent> capture(String loggerName) {
