@@ -504,7 +504,7 @@ abstract class IntakeBehaviour {
     assertThat(GatewayClient.barsCode(answered)).isEqualTo("REC_NOT_FOUND");
   }
 
-  private static ServiceRequest referralFor(String patientId) {
+  static ServiceRequest referralFor(String patientId) {
     return TestReferrals.eatingDisorderReferral("Low mood")
         .setSubject(new Reference("Patient/" + patientId));
   }
@@ -543,11 +543,11 @@ abstract class IntakeBehaviour {
         .getTotal();
   }
 
-  private static String json(org.hl7.fhir.r4.model.Resource resource) {
+  static String json(org.hl7.fhir.r4.model.Resource resource) {
     return GatewayClient.FHIR.newJsonParser().encodeResourceToString(resource);
   }
 
-  private static String idFromLocation(HttpResponse<String> response) {
+  static String idFromLocation(HttpResponse<String> response) {
     return new org.hl7.fhir.r4.model.IdType(response.headers().firstValue("Location").orElseThrow())
         .getIdPart();
   }
