@@ -79,17 +79,15 @@ class ReferralTracking implements FhirServerInterceptor {
     if (!routing || !(resource instanceof ServiceRequest referral)) {
       return;
     }
-    String taskId =
-        taskDao()
-            .create(trackingTask(referral, transaction), new SystemRequestDetails())
-            .getId()
-            .toUnqualifiedVersionless()
-            .getValue();
+    Task task = trackingTask(referral, transaction);
+    task.setId(taskDao().create(task, new SystemRequestDetails()).getId());
+    String taskId = task.getIdElement().toUnqualifiedVersionless().getValue();
     outbox.publish(
         OutboxMessage.of(OutboxEventType.REFERRAL_ACCEPTED, versioned(referral), clock.instant())
             .tracking(taskId)
             .targetedAt(BarsHeaders.targetService(request)),
-        referral);
+        referral,
+        task);
     remember(request, referral, taskId);
     metrics.received(request, "accepted");
   }

@@ -1,6 +1,7 @@
 package org.cypmh.routes.api;
 
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * The one way to hand the routing engine something to act on: the event is written in the caller's
@@ -15,8 +16,9 @@ public interface Outbox {
 
   /**
    * Writes the event about a referral just written in the caller's transaction, and hands over the
-   * referral as written ({@code message.focus()} is its versioned id), so that routing it on this
-   * node need not read it back.
+   * referral and its tracking Task as written ({@code message.focus()} is the referral's versioned
+   * id, the Task's id carries its version), so that routing and delivering it on this node need not
+   * read them back.
    */
-  void publish(OutboxMessage message, ServiceRequest written);
+  void publish(OutboxMessage message, ServiceRequest written, Task tracking);
 }

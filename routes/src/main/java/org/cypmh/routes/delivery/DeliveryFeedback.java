@@ -32,11 +32,14 @@ public class DeliveryFeedback {
 
   private final ExchangeAudit audit;
   private final Clock clock;
+  private final WrittenTasks writtenTasks;
 
-  DeliveryFeedback(DaoRegistry daoRegistry, ExchangeAudit audit, Clock clock) {
+  DeliveryFeedback(
+      DaoRegistry daoRegistry, ExchangeAudit audit, Clock clock, WrittenTasks writtenTasks) {
     this.daoRegistry = daoRegistry;
     this.audit = audit;
     this.clock = clock;
+    this.writtenTasks = writtenTasks;
   }
 
   /** After routing: what the referrer sees while deliveries are under way. */
@@ -108,20 +111,26 @@ public class DeliveryFeedback {
   }
 
   /**
-   * Read, change and write back the Task, conditional on the version read: the id {@code read}
-   * returns carries its version, and HAPI refuses to update any other version with a {@code
-   * ResourceVersionConflictException}. {@code Deliveries} runs this inside a transaction it retries
-   * on that conflict, so a change is always decided from the Task as it is when it is written.
+   * Change and write back the Task, conditional on the version changed: its id carries the version,
+   * and HAPI refuses to update any other version with a {@code ResourceVersionConflictException}.
+   * The Task is the one this node last wrote ({@link WrittenTasks}), or else read from the
+   * database. {@code Deliveries} runs this inside a transaction it retries on that conflict, and
+   * the retry reads, so a change is always decided from the Task as it is when it is written.
    */
   private void updateTask(String taskId, Consumer<Task> change) {
     if (taskId == null) {
       return;
     }
     IFhirResourceDao<Task> dao = daoRegistry.getResourceDao(Task.class);
-    Task task = dao.read(new IdType(taskId).toVersionless(), new SystemRequestDetails());
+    Task task =
+        writtenTasks
+            .take(taskId)
+            .orElseGet(
+                () -> dao.read(new IdType(taskId).toVersionless(), new SystemRequestDetails()));
     change.accept(task);
     task.setLastModified(Date.from(clock.instant()));
-    dao.update(task, new SystemRequestDetails());
+    task.setId(dao.update(task, new SystemRequestDetails()).getId());
+    writtenTasks.written(task);
   }
 
   /**

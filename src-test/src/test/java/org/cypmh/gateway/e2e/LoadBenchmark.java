@@ -70,6 +70,9 @@ public final class LoadBenchmark {
   private final BenchmarkReport report;
   private final Path root;
 
+  /** The gateway someone else started, in {@code --target} mode; null when we start our own. */
+  private GatewayClient target;
+
   private LoadBenchmark(LoadBenchmarkSettings settings, Path root) {
     this.settings = settings;
     this.report = new BenchmarkReport(settings.asMap());
@@ -127,6 +130,7 @@ public final class LoadBenchmark {
   /** Scenario 1 only, against a gateway someone else started (no RSS, no partners of ours). */
   private void runAgainstTarget() throws Exception {
     GatewayClient client = new GatewayClient(settings.target(), REQUEST_TIMEOUT);
+    target = client;
     try (GatewayFootprint footprint = new GatewayFootprint(client, null)) {
       Workload workload = new Workload(client, Mix.named(settings.mix()));
       warmUp(workload, "target");
@@ -178,8 +182,10 @@ public final class LoadBenchmark {
     System.out.printf(
         "%s: warm-up %.1f/s, %d errors %s%n",
         gateway, warm.throughput(), warm.errors(), warm.errorsByKind());
-    if (!"target".equals(gateway)) {
+    if (target == null) {
       drain(warm);
+    } else {
+      awaitTargetBacklog(target);
     }
   }
 
@@ -409,6 +415,8 @@ public final class LoadBenchmark {
       long drainStart = System.nanoTime();
       more.put("deliveredToPartners", drain(result));
       more.put("drainSeconds", Duration.ofNanos(System.nanoTime() - drainStart).toSeconds());
+    } else if (target != null) {
+      more.put("drainSeconds", awaitTargetBacklog(target));
     }
     more.put("cpuMsPerRequest", cpuPerRequest(footprint, result));
     report.phase(scenario, phase, gateway, result, peaks, more);
@@ -433,6 +441,33 @@ public final class LoadBenchmark {
   /** Waits for the partners to receive the referrals of a phase, so the next starts clean. */
   private static int drain(LoadResult result) throws InterruptedException {
     return PartnerDeliveries.awaitDelivered(acceptedReferrals(result));
+  }
+
+  /**
+   * Waits for a gateway someone else started to route and deliver what it accepted, by its own
+   * backlog gauges (its partners are not ours to count), so that the next phase (a fixed rate after
+   * saturation) does not pay for the last one's catch-up. Returns the seconds waited; -1 if the
+   * gauges cannot be read, or still show a backlog after five minutes.
+   */
+  private static long awaitTargetBacklog(GatewayClient gateway) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      PrometheusScrape scrape;
+      try {
+        scrape = PrometheusScrape.read(gateway);
+      } catch (RuntimeException unreadable) {
+        return -1;
+      }
+      if (!scrape.names().contains("gateway_delivery_backlog")) {
+        return -1;
+      }
+      if (scrape.value("gateway_delivery_backlog") + scrape.value("gateway_outbox_backlog") == 0) {
+        return Duration.ofNanos(System.nanoTime() - start).toSeconds();
+      }
+      Thread.sleep(500);
+    }
+    return -1;
   }
 
   static long acceptedReferrals(LoadResult result) {
