@@ -479,10 +479,12 @@ public final class LoadBenchmark {
       throws IOException {
     Files.createDirectories(dataDir);
     List<String> extra = new ArrayList<>(List.of(QUIET));
+    extra.addAll(settings.properties());
     extra.addAll(switches);
     System.out.printf(
         "starting the %s gateway%s%n", name, switches.isEmpty() ? "" : " " + switches);
     List<String> jvm = new ArrayList<>(RUN_SH_JVM_OPTIONS);
+    jvm.addAll(settings.jvmOptions());
     jvm.addAll(jvmOptions);
     GatewayProcess process =
         GatewayProcess.start(

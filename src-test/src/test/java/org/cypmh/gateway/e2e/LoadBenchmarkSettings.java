@@ -41,6 +41,11 @@ import java.util.Set;
  *     25+ with its AOT cache when one is installed) or {@code tests} (the JDK running the
  *     benchmark)
  * @param out the JSON result file
+ * @param jvmOptions JVM options added after {@code run.sh}'s defaults for every gateway started
+ *     (space-separated, e.g. {@code -XX:G1HeapRegionSize=2m}): to measure a deployment's choice
+ * @param properties gateway properties for every gateway started (comma-separated {@code
+ *     name=value}, e.g. {@code
+ *     spring.jpa.properties.hibernate.search.indexing.plan.synchronization.strategy=async})
  */
 record LoadBenchmarkSettings(
     Set<String> scenarios,
@@ -60,7 +65,9 @@ record LoadBenchmarkSettings(
     String mix,
     boolean jfr,
     GatewayProcess.Jdk jdk,
-    Path out) {
+    Path out,
+    List<String> jvmOptions,
+    List<String> properties) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -83,6 +90,8 @@ record LoadBenchmarkSettings(
     DEFAULTS.put("jfr", "true");
     DEFAULTS.put("jdk", "deployment");
     DEFAULTS.put("out", "target/load-benchmark/result.json");
+    DEFAULTS.put("jvm-options", "");
+    DEFAULTS.put("properties", "");
   }
 
   static LoadBenchmarkSettings parse(String... args) {
@@ -115,7 +124,9 @@ record LoadBenchmarkSettings(
         values.get("mix"),
         Boolean.parseBoolean(values.get("jfr")),
         GatewayProcess.Jdk.valueOf(values.get("jdk").toUpperCase(Locale.ROOT)),
-        Path.of(values.get("out")));
+        Path.of(values.get("out")),
+        words(values.get("jvm-options"), " "),
+        words(values.get("properties"), ","));
   }
 
   boolean runs(String scenario) {
@@ -142,9 +153,18 @@ record LoadBenchmarkSettings(
     map.put("mix", mix);
     map.put("jfr", jfr);
     map.put("jdk", jdk.name().toLowerCase(Locale.ROOT));
+    map.put("jvmOptions", jvmOptions);
+    map.put("properties", properties);
     map.put("cores", Runtime.getRuntime().availableProcessors());
     map.put("java", System.getProperty("java.version"));
     return map;
+  }
+
+  private static List<String> words(String value, String separator) {
+    return Arrays.stream(value.split(separator))
+        .map(String::strip)
+        .filter(w -> !w.isEmpty())
+        .toList();
   }
 
   private static Duration seconds(String value) {
